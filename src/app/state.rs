@@ -1,0 +1,26 @@
+//! State shared by every handler.
+
+use crate::config::Settings;
+use crate::crypto::SystemKeys;
+use crate::http::metrics::Metrics;
+use crate::store::Store;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub keys: Arc<SystemKeys>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
+        AppState {
+            settings: Arc::new(settings),
+            store,
+            keys: Arc::new(keys),
+            metrics,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+use super::*;
+use std::collections::HashMap;
+
+fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn defaults_match_hydra() {
+    let s = load_from(None, &HashMap::new()).unwrap().settings;
+    assert_eq!(s.serve.public.port, 4444);
+    assert_eq!(s.serve.admin.port, 4445);
+    assert_eq!(s.ttl.access_token.as_secs(), 3600);
+    assert_eq!(s.ttl.refresh_token.as_secs(), 720 * 3600);
+    assert_eq!(s.ttl.auth_code.as_secs(), 600);
+    assert_eq!(s.strategies.access_token, "opaque");
+    assert!(s.dsn.is_none());
+}
+
+#[test]
+fn file_overrides_defaults_and_environment_overrides_file() {
+    let yaml = "serve:\n  public:\n    port: 5000\n  admin:\n    port: 5001\nttl:\n  access_token: 30m\nlog:\n  level: debug\n";
+    let s = load_from(Some(("test.yaml", yaml)), &env(&[("SERVE_PUBLIC_PORT", "6000")]))
+        .unwrap()
+        .settings;
+    assert_eq!(s.serve.public.port, 6000, "environment beats file");
+    assert_eq!(s.serve.admin.port, 5001, "file beats default");
+    assert_eq!(s.ttl.access_token.as_secs(), 1800);
+    assert_eq!(s.log.level, "debug");
+}
+
+#[test]
+fn hydra_environment_names_are_read() {
+    let s = load_from(
+        None,
+        &env(&[
+            ("DSN", "memory"),
+            ("SECRETS_SYSTEM", "0123456789abcdef0123,fedcba9876543210fedc"),
+            ("URLS_SELF_ISSUER", "https://auth.example.com/"),
+            ("URLS_LOGIN", "https://login.example.com/login"),
+            ("TTL_AUTH_CODE", "5m"),
+            ("OAUTH2_PKCE_ENFORCED_FOR_PUBLIC_CLIENTS", "true"),
+            ("SERVE_PUBLIC_CORS_ENABLED", "true"),
+            ("SERVE_PUBLIC_CORS_ALLOWED_ORIGINS", "https://a.example,https://b.example"),
+            ("STRATEGIES_ACCESS_TOKEN", "jwt"),
+            ("LOG_LEAK_SENSITIVE_VALUES", "false"),
+        ]),
+    )
+    .unwrap()
+    .settings;
+    assert_eq!(s.dsn.as_deref(), Some("memory"));
+    assert_eq!(s.secrets.system.len(), 2);
+    assert_eq!(s.secrets.system[1].expose(), "fedcba9876543210fedc");
+    assert_eq!(s.urls.self_.issuer.as_deref(), Some("https://auth.example.com/"));
+    assert_eq!(s.urls.login.as_deref(), Some("https://login.example.com/login"));
+    assert_eq!(s.ttl.auth_code.as_secs(), 300);
+    assert_eq!(s.oauth2.pkce.enforced_for_public_clients, Some(true));
+    assert!(s.serve.public.cors.enabled);
+    assert_eq!(s.serve.public.cors.allowed_origins, vec!["https://a.example", "https://b.example"]);
+    assert_eq!(s.strategies.access_token, "jwt");
+}
+
+fn error_of(yaml: Option<&str>, pairs: &[(&str, &str)]) -> String {
+    load_from(yaml.map(|y| ("test.yaml", y)), &env(pairs))
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn bad_values_name_the_key() {
+    let e = error_of(None, &[("SERVE_PUBLIC_PORT", "lots")]);
+    assert!(e.contains("serve.public.port") && e.contains("whole number"), "{e}");
+    let e = error_of(None, &[("SERVE_ADMIN_PORT", "70000")]);
+    assert!(e.contains("serve.admin.port") && e.contains("out of range"), "{e}");
+    let e = error_of(None, &[("TTL_ACCESS_TOKEN", "forever")]);
+    assert!(e.contains("ttl.access_token"), "{e}");
+    let e = error_of(None, &[("SECRETS_SYSTEM", "short")]);
+    assert!(e.contains("secrets.system[0]") && e.contains("16"), "{e}");
+    let e = error_of(None, &[("LOG_LEVEL", "loud")]);
+    assert!(e.contains("log.level"), "{e}");
+    let e = error_of(None, &[("STRATEGIES_ACCESS_TOKEN", "magic")]);
+    assert!(e.contains("strategies.access_token"), "{e}");
+    let e = error_of(None, &[("URLS_SELF_ISSUER", "not a url")]);
+    assert!(e.contains("urls.self.issuer"), "{e}");
+    let e = error_of(None, &[("URLS_SELF_ISSUER", "https://a.example/?x=1")]);
+    assert!(e.contains("urls.self.issuer") && e.contains("query"), "{e}");
+    let e = error_of(None, &[("OAUTH2_PKCE_ENFORCED", "maybe")]);
+    assert!(e.contains("oauth2.pkce.enforced"), "{e}");
+    let e = error_of(None, &[("TTL_AUTH_CODE", "0s")]);
+    assert!(e.contains("ttl.auth_code"), "{e}");
+}
+
+#[test]
+fn bad_files_are_reported() {
+    let e = error_of(Some("serve: [unclosed"), &[]);
+    assert!(e.contains("test.yaml") && e.contains("YAML"), "{e}");
+    let e = error_of(Some("- a list\n- at the top"), &[]);
+    assert!(e.contains("mapping"), "{e}");
+    let e = error_of(Some("serve:\n  public:\n    port: \"x\"\n"), &[]);
+    assert!(e.contains("serve.public.port"), "{e}");
+}
+
+#[test]
+fn unknown_file_keys_are_warned_about_not_fatal() {
+    let loaded = load_from(
+        Some(("hydra.yaml", "profiling: cpu\nserve:\n  public:\n    port: 4444\n")),
+        &HashMap::new(),
+    )
+    .unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+    assert!(loaded.warnings[0].contains("`profiling`"));
+}

@@ -1,0 +1,16 @@
+//! Typed settings with Hydra's key names.
+//!
+//! Precedence: built-in defaults, then a YAML file, then environment variables named
+//! after the key path (`serve.public.port` is `SERVE_PUBLIC_PORT`), exactly as Hydra
+//! reads them. Everything is validated once at start; an error names the key.
+
+mod duration;
+mod load;
+mod lenient;
+mod model;
+mod validate;
+
+pub use duration::{parse_duration, Ttl};
+pub use load::{load, load_from, ConfigError, Loaded};
+pub use model::*;
+pub use validate::MIN_SECRET_LEN;

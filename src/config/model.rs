@@ -1,0 +1,357 @@
+//! The settings tree. Field names follow Hydra's configuration schema, so the YAML files
+//! and environment variables of a Hydra deployment carry over.
+
+use super::duration::Ttl;
+use super::lenient;
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `postgres://…`, `sqlite://path`, `memory`; unset means a SQLite file in `data_dir`.
+    pub dsn: Option<String>,
+    /// Where the embedded database and its generated secret live when `dsn` is unset.
+    pub data_dir: String,
+    pub log: Log,
+    pub serve: Serve,
+    pub urls: Urls,
+    pub secrets: Secrets,
+    pub ttl: Ttls,
+    pub strategies: Strategies,
+    pub oauth2: OAuth2,
+    pub oidc: Oidc,
+    pub webfinger: Webfinger,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dsn: None,
+            data_dir: "data".into(),
+            log: Log::default(),
+            serve: Serve::default(),
+            urls: Urls::default(),
+            secrets: Secrets::default(),
+            ttl: Ttls::default(),
+            strategies: Strategies::default(),
+            oauth2: OAuth2::default(),
+            oidc: Oidc::default(),
+            webfinger: Webfinger::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Log {
+    pub level: String,
+    pub format: String,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub leak_sensitive_values: bool,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Log {
+            level: "info".into(),
+            format: "text".into(),
+            leak_sensitive_values: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Serve {
+    pub public: Listener,
+    pub admin: Listener,
+    pub cookies: Cookies,
+    pub tls: Tls,
+    /// Largest accepted request body (bytes).
+    #[serde(deserialize_with = "lenient::u64")]
+    pub request_body_limit: u64,
+    /// Upper bound on handling one request.
+    pub request_timeout: Ttl,
+}
+
+impl Default for Serve {
+    fn default() -> Self {
+        Serve {
+            public: Listener::with_port(4444),
+            admin: Listener::with_port(4445),
+            cookies: Cookies::default(),
+            tls: Tls::default(),
+            request_body_limit: 1024 * 1024,
+            request_timeout: Ttl(std::time::Duration::from_secs(30)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Listener {
+    #[serde(deserialize_with = "lenient::port")]
+    pub port: u16,
+    pub host: String,
+    pub cors: Cors,
+    pub access_log: AccessLog,
+}
+
+impl Listener {
+    fn with_port(port: u16) -> Self {
+        Listener {
+            port,
+            ..Listener::default()
+        }
+    }
+}
+
+impl Default for Listener {
+    fn default() -> Self {
+        Listener {
+            port: 0,
+            host: String::new(),
+            cors: Cors::default(),
+            access_log: AccessLog::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccessLog {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub disable_for_health: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Cors {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    pub allowed_origins: Vec<String>,
+    pub allowed_methods: Vec<String>,
+    pub allowed_headers: Vec<String>,
+    pub exposed_headers: Vec<String>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub allow_credentials: bool,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub options_passthrough: bool,
+    #[serde(deserialize_with = "lenient::u64")]
+    pub max_age: u64,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub debug: bool,
+}
+
+impl Default for Cors {
+    fn default() -> Self {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        Cors {
+            enabled: false,
+            allowed_origins: v(&["*"]),
+            allowed_methods: v(&["POST", "GET", "PUT", "PATCH", "DELETE"]),
+            allowed_headers: v(&["Authorization", "Content-Type"]),
+            exposed_headers: v(&["Content-Type"]),
+            allow_credentials: true,
+            options_passthrough: false,
+            max_age: 0,
+            debug: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Cookies {
+    /// `Strict`, `Lax` or `None`; Hydra's default is `None` with the legacy workaround off.
+    pub same_site_mode: Option<String>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub same_site_legacy_workaround: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tls {
+    /// Accepted for compatibility; TLS is terminated in front of Portcullis.
+    pub allow_termination_from: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Urls {
+    #[serde(rename = "self")]
+    pub self_: SelfUrls,
+    pub login: Option<String>,
+    pub consent: Option<String>,
+    pub logout: Option<String>,
+    pub error: Option<String>,
+    pub post_logout_redirect: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SelfUrls {
+    pub issuer: Option<String>,
+    pub public: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Secrets {
+    /// The first entry signs and encrypts; every entry verifies and decrypts.
+    pub system: Vec<Secret>,
+    pub cookie: Vec<Secret>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ttls {
+    pub login_consent_request: Ttl,
+    pub access_token: Ttl,
+    pub refresh_token: Ttl,
+    pub id_token: Ttl,
+    pub auth_code: Ttl,
+}
+
+impl Default for Ttls {
+    fn default() -> Self {
+        Ttls {
+            login_consent_request: Ttl::hours(1),
+            access_token: Ttl::hours(1),
+            refresh_token: Ttl::hours(720),
+            id_token: Ttl::hours(1),
+            auth_code: Ttl::minutes(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Strategies {
+    /// `exact` or `wildcard`.
+    pub scope: String,
+    /// `opaque` or `jwt`.
+    pub access_token: String,
+}
+
+impl Default for Strategies {
+    fn default() -> Self {
+        Strategies {
+            scope: "wildcard".into(),
+            access_token: "opaque".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OAuth2 {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub expose_internal_errors: bool,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub include_legacy_error_fields: bool,
+    pub pkce: Pkce,
+    pub client_credentials: ClientCredentials,
+    pub hashers: Hashers,
+}
+
+impl Default for OAuth2 {
+    fn default() -> Self {
+        OAuth2 {
+            expose_internal_errors: false,
+            include_legacy_error_fields: false,
+            pkce: Pkce::default(),
+            client_credentials: ClientCredentials::default(),
+            hashers: Hashers::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pkce {
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub enforced: Option<bool>,
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub enforced_for_public_clients: Option<bool>,
+    /// The `plain` challenge method is refused unless this is set (RFC 9700 §2.1.1).
+    #[serde(deserialize_with = "lenient::bool")]
+    pub allow_plain: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientCredentials {
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub default_grant_allowed_scope: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hashers {
+    pub argon2: Argon2Params,
+}
+
+impl Default for Hashers {
+    fn default() -> Self {
+        Hashers {
+            argon2: Argon2Params::default(),
+        }
+    }
+}
+
+/// argon2id cost. The defaults follow OWASP's recommendation (19 MiB, 2 passes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Argon2Params {
+    #[serde(deserialize_with = "lenient::u32")]
+    pub memory: u32,
+    #[serde(deserialize_with = "lenient::u32")]
+    pub iterations: u32,
+    #[serde(deserialize_with = "lenient::u32")]
+    pub parallelism: u32,
+}
+
+impl Default for Argon2Params {
+    fn default() -> Self {
+        Argon2Params {
+            memory: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Oidc {
+    pub subject_identifiers: SubjectIdentifiers,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SubjectIdentifiers {
+    pub supported_types: Vec<String>,
+    pub pairwise: Pairwise,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pairwise {
+    pub salt: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Webfinger {
+    pub oidc_discovery: OidcDiscovery,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OidcDiscovery {
+    pub supported_claims: Vec<String>,
+    pub supported_scope: Vec<String>,
+}
+

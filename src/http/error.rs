@@ -1,0 +1,178 @@
+//! The two error surfaces at the edge.
+//!
+//! * [`ApiError`] is Hydra's `genericError` for the admin API and non-OAuth endpoints:
+//!   `{"error", "error_description", "status_code", "request_id"}`.
+//! * [`OAuthError`] is the RFC 6749 §5.2 body for OAuth 2.0 endpoints:
+//!   `{"error", "error_description"}`, 401 + `WWW-Authenticate` for client failures.
+//!
+//! Internal errors are logged with their cause and answered opaquely.
+
+use super::request_id::current_request_id;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Short name, e.g. `Not Found` or `invalid_client_metadata`.
+    pub error: String,
+    pub description: String,
+}
+
+#[derive(Serialize)]
+struct GenericError<'a> {
+    error: &'a str,
+    error_description: &'a str,
+    status_code: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: impl Into<String>, description: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error: error.into(),
+            description: description.into(),
+        }
+    }
+
+    fn status_text(status: StatusCode) -> &'static str {
+        status.canonical_reason().unwrap_or("Error")
+    }
+
+    pub fn bad_request(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Self::status_text(StatusCode::BAD_REQUEST), description)
+    }
+
+    pub fn not_found(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, Self::status_text(StatusCode::NOT_FOUND), description)
+    }
+
+    pub fn conflict(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, Self::status_text(StatusCode::CONFLICT), description)
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Self::status_text(StatusCode::METHOD_NOT_ALLOWED),
+            "The requested method is not allowed on this resource",
+        )
+    }
+
+    pub fn payload_too_large(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, Self::status_text(StatusCode::PAYLOAD_TOO_LARGE), description)
+    }
+
+    /// Logs `cause` and answers a 500 that reveals nothing about it.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Self::status_text(StatusCode::INTERNAL_SERVER_ERROR),
+            "An internal error occurred; the request id identifies it in the server logs",
+        )
+    }
+
+    pub fn unavailable(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, Self::status_text(StatusCode::SERVICE_UNAVAILABLE), description)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = GenericError {
+            error: &self.error,
+            error_description: &self.description,
+            status_code: self.status.as_u16(),
+            request_id: current_request_id(),
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::Conflict(what) => ApiError::conflict(format!(
+                "Unable to insert or update resource because a resource with that {what} exists already"
+            )),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// An RFC 6749 error. `code` is one of the registered error codes.
+#[derive(Debug, Clone)]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub description: String,
+    /// Set for client authentication failures that used HTTP Basic (RFC 6749 §5.2).
+    pub www_authenticate: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct OAuthErrorBody<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+impl OAuthError {
+    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+        OAuthError {
+            status,
+            code,
+            description: description.into(),
+            www_authenticate: None,
+        }
+    }
+
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+
+    pub fn invalid_client(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "invalid_client", description)
+    }
+
+    /// Logs `cause` and answers `server_error` without detail.
+    pub fn server_error(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The authorization server encountered an unexpected condition",
+        )
+    }
+
+    pub fn with_basic_challenge(mut self) -> Self {
+        self.www_authenticate = Some("Basic realm=\"portcullis\"");
+        self
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = OAuthErrorBody {
+            error: self.code,
+            error_description: &self.description,
+        };
+        let mut resp = (self.status, axum::Json(body)).into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(challenge) = self.www_authenticate {
+            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        resp
+    }
+}
+
+impl From<crate::store::StoreError> for OAuthError {
+    fn from(e: crate::store::StoreError) -> Self {
+        OAuthError::server_error(e)
+    }
+}

@@ -1,0 +1,35 @@
+//! HTTP: the public and admin routers, shared middleware and error rendering.
+//! Each area has its own `routes()` function; this module assembles them.
+
+pub mod error;
+pub mod extract;
+mod fallback;
+mod health;
+pub mod metrics;
+mod middleware;
+pub mod paths;
+pub mod request_id;
+
+pub use error::{ApiError, OAuthError};
+
+use crate::app::AppState;
+use axum::routing::get;
+use axum::Router;
+
+/// The public router (port 4444): OAuth 2.0 and OpenID Connect endpoints.
+pub fn public_router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route(paths::HEALTH_ALIVE, get(health::alive))
+        .route(paths::HEALTH_READY, get(health::ready));
+    middleware::wrap(routes, state, "public")
+}
+
+/// The admin router (port 4445): management API, never exposed to end users.
+pub fn admin_router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route(paths::HEALTH_ALIVE, get(health::alive))
+        .route(paths::HEALTH_READY, get(health::ready))
+        .route(paths::VERSION, get(health::version))
+        .route(paths::METRICS, get(metrics::prometheus));
+    middleware::wrap(routes, state, "admin")
+}

@@ -1,0 +1,17 @@
+//! Portcullis: an OAuth 2.0 and OpenID Connect authorization server with Ory Hydra
+//! 1.9.2's API.
+//!
+//! Layout: `config` (settings), `app` (build and serve), `http` (routers, middleware,
+//! error rendering), `store` (PostgreSQL and SQLite behind one interface), `crypto`
+//! (keys derived from the system secret), and the domain modules.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod http;
+pub mod secret;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{App, AppState, BuildOptions};

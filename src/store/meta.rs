@@ -1,0 +1,30 @@
+//! Small key/value facts about the installation itself.
+
+use super::{with_pool, Store, StoreResult};
+
+impl Store {
+    pub async fn meta_get(&self, key: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = with_pool!(self, |p| {
+            sqlx::query_as("SELECT value FROM meta WHERE key = $1")
+                .bind(key)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
+    pub async fn meta_set(&self, key: &str, value: &str) -> StoreResult<()> {
+        with_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(p)
+            .await
+            .map(|_| ())?
+        });
+        Ok(())
+    }
+}

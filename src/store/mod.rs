@@ -1,0 +1,160 @@
+//! Storage: one interface over PostgreSQL and SQLite.
+//!
+//! `Store` is the only thing domain code sees. Its methods live in one file per area
+//! (`meta.rs`, `clients.rs`, …) and are written once: the schema uses portable types
+//! (TEXT, BIGINT unix seconds, BLOB/BYTEA, BOOLEAN) and `$n` placeholders, which both
+//! drivers accept, so each query body is compiled against both native drivers by
+//! [`with_pool!`]. Nothing outside this module knows which backend is in use.
+//! Single-use values (codes, refresh tokens, challenges) are consumed with one
+//! conditional `UPDATE … RETURNING`, which is atomic on both backends without row locks.
+
+mod dsn;
+mod meta;
+
+pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::time::Duration;
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// The storage handle; cheap to clone (it wraps a connection pool).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.pool {
+            Pool::Postgres(_) => "Store(postgres)",
+            Pool::Sqlite(_) => "Store(sqlite)",
+        })
+    }
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool; the body is compiled once per
+/// backend, so the same SQL and row types serve both.
+macro_rules! with_pool {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Postgres($p) => $body,
+            $crate::store::Pool::Sqlite($p) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a record with this {0} exists already")]
+    Conflict(&'static str),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict`, by the error kind rather than by
+    /// message text.
+    pub fn conflict_on(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl Store {
+    /// Connects to the database named by `dsn`.
+    pub async fn connect(dsn: &Dsn) -> StoreResult<Store> {
+        let p = &dsn.pool;
+        let pool = match &dsn.backend {
+            Backend::Postgres { url } => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(p.max_connections)
+                    .min_connections(p.min_connections)
+                    .max_lifetime(p.max_lifetime)
+                    .acquire_timeout(p.acquire_timeout)
+                    .connect(url)
+                    .await?;
+                Pool::Postgres(pool)
+            }
+            Backend::Sqlite { path } => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                }
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(p.max_connections.min(8))
+                    .acquire_timeout(p.acquire_timeout)
+                    .connect_with(opts)
+                    .await?;
+                Pool::Sqlite(pool)
+            }
+            Backend::Memory => {
+                // One connection that never closes: an in-memory SQLite database lives
+                // exactly as long as its connection.
+                let opts = SqliteConnectOptions::new()
+                    .in_memory(true)
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .acquire_timeout(p.acquire_timeout)
+                    .connect_with(opts)
+                    .await?;
+                Pool::Sqlite(pool)
+            }
+        };
+        Ok(Store { pool })
+    }
+
+    /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so
+    /// replicas starting together apply each migration once.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers within `timeout` (for `/health/ready`).
+    pub async fn ping(&self, timeout: Duration) -> StoreResult<()> {
+        let fut = async { with_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ())) };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(r) => r.map_err(StoreError::from),
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolTimedOut)),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Postgres(_) => "postgres",
+            Pool::Sqlite(_) => "sqlite",
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, |p| p.close().await)
+    }
+}

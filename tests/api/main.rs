@@ -1,0 +1,8 @@
+//! Integration tests: each test starts the real server on ephemeral ports against a fresh
+//! database, once on SQLite and once on PostgreSQL, and talks HTTP to it.
+
+mod helpers;
+
+mod config_errors;
+mod health;
+mod readiness;
