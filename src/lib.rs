@@ -7,11 +7,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod crypto;
 pub mod http;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
+pub mod token;
 
 pub use app::{App, AppState, BuildOptions};

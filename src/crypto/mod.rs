@@ -1,7 +1,7 @@
 //! Keys derived from the system secret, and randomness. All primitives come from
 //! AWS-LC (`aws-lc-rs`); nothing here implements cryptography itself.
 
-mod system;
+pub mod system;
 
 pub use system::{Purpose, SystemKeys};
 
