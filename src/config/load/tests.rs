@@ -110,3 +110,15 @@ fn unknown_file_keys_are_warned_about_not_fatal() {
     assert_eq!(loaded.warnings.len(), 1);
     assert!(loaded.warnings[0].contains("`profiling`"));
 }
+
+#[test]
+fn the_example_configuration_files_load() {
+    for (name, text) in [
+        ("portcullis.yaml", include_str!("../../../config/portcullis.yaml")),
+        ("postgres.yaml", include_str!("../../../config/postgres.yaml")),
+    ] {
+        let loaded = load_from(Some((name, text)), &HashMap::new())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
+    }
+}
