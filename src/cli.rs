@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "portcullis", version, about = "OAuth 2.0 and OpenID Connect server, compatible with Ory Hydra")]
+#[command(
+    name = "portcullis",
+    version,
+    about = "OAuth 2.0 and OpenID Connect server, compatible with Ory Hydra"
+)]
 pub struct Cli {
     /// YAML configuration file (environment variables override it).
     #[arg(short, long, global = true, env = "PORTCULLIS_CONFIG")]
@@ -88,7 +92,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("portcullis v{}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
-        Command::Migrate { what: Migrate::Sql { dsn, read_from_env, .. } } => {
+        Command::Migrate {
+            what: Migrate::Sql {
+                dsn, read_from_env, ..
+            },
+        } => {
             let mut s = settings(cli.config.as_ref())?;
             if let Some(dsn) = dsn {
                 s.dsn = Some(dsn);
@@ -96,13 +104,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("give a DSN as argument, or -e to read DSN from the environment");
             }
             let dsn = app::effective_dsn(&s)?;
-            let store = crate::store::Store::connect(&dsn).await.context("cannot connect to the database")?;
-            store.migrate().await.context("cannot apply database migrations")?;
+            let store = crate::store::Store::connect(&dsn)
+                .await
+                .context("cannot connect to the database")?;
+            store
+                .migrate()
+                .await
+                .context("cannot apply database migrations")?;
             store.close().await;
             println!("migrations applied");
             Ok(())
         }
-        Command::Serve { which, no_migrate, .. } => {
+        Command::Serve {
+            which, no_migrate, ..
+        } => {
             let s = settings(cli.config.as_ref())?;
             let bind = |host: &str, port: u16| {
                 let host = if host.is_empty() { "0.0.0.0" } else { host };
@@ -110,14 +125,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let public_addr = bind(&s.serve.public.host, s.serve.public.port);
             let admin_addr = bind(&s.serve.admin.host, s.serve.admin.port);
-            let app = App::build(s, BuildOptions { migrate: !no_migrate }).await?;
+            let app = App::build(
+                s,
+                BuildOptions {
+                    migrate: !no_migrate,
+                },
+            )
+            .await?;
             let public = if which != Which::Admin {
-                Some(TcpListener::bind(&public_addr).await.with_context(|| format!("cannot listen on {public_addr}"))?)
+                Some(
+                    TcpListener::bind(&public_addr)
+                        .await
+                        .with_context(|| format!("cannot listen on {public_addr}"))?,
+                )
             } else {
                 None
             };
             let admin = if which != Which::Public {
-                Some(TcpListener::bind(&admin_addr).await.with_context(|| format!("cannot listen on {admin_addr}"))?)
+                Some(
+                    TcpListener::bind(&admin_addr)
+                        .await
+                        .with_context(|| format!("cannot listen on {admin_addr}"))?,
+                )
             } else {
                 None
             };

@@ -58,11 +58,17 @@ impl App {
         let dsn = effective_dsn(&settings)?;
         let secrets = secret::resolve(&settings, &dsn.backend)?;
         let keys = SystemKeys::derive(&secrets);
-        let store = Store::connect(&dsn)
-            .await
-            .with_context(|| format!("cannot connect to the database ({})", describe(&dsn.backend)))?;
+        let store = Store::connect(&dsn).await.with_context(|| {
+            format!(
+                "cannot connect to the database ({})",
+                describe(&dsn.backend)
+            )
+        })?;
         if opts.migrate {
-            store.migrate().await.context("cannot apply database migrations")?;
+            store
+                .migrate()
+                .await
+                .context("cannot apply database migrations")?;
         }
         secret::check_against_store(&store, &keys).await?;
         let state = AppState::new(settings, store, keys, Metrics::new());
@@ -79,8 +85,16 @@ impl App {
         let token = CancellationToken::new();
         let mut tasks = tokio::task::JoinSet::new();
         let routers = [
-            (public, crate::http::public_router(self.state.clone()), "public"),
-            (admin, crate::http::admin_router(self.state.clone()), "admin"),
+            (
+                public,
+                crate::http::public_router(self.state.clone()),
+                "public",
+            ),
+            (
+                admin,
+                crate::http::admin_router(self.state.clone()),
+                "admin",
+            ),
         ];
         for (listener, router, name) in routers {
             let Some(listener) = listener else { continue };
@@ -88,10 +102,13 @@ impl App {
             tracing::info!(%addr, router = name, "listening");
             let t = token.clone();
             tasks.spawn(async move {
-                axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                    .with_graceful_shutdown(async move { t.cancelled().await })
-                    .await
-                    .with_context(|| format!("{name} server failed"))
+                axum::serve(
+                    listener,
+                    router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move { t.cancelled().await })
+                .await
+                .with_context(|| format!("{name} server failed"))
             });
         }
         tracing::info!(
@@ -121,7 +138,11 @@ impl App {
 fn describe(b: &Backend) -> String {
     match b {
         Backend::Postgres { url } => match url::Url::parse(url) {
-            Ok(u) => format!("postgres at {}:{}", u.host_str().unwrap_or("?"), u.port().unwrap_or(5432)),
+            Ok(u) => format!(
+                "postgres at {}:{}",
+                u.host_str().unwrap_or("?"),
+                u.port().unwrap_or(5432)
+            ),
             Err(_) => "postgres".into(),
         },
         Backend::Sqlite { path } => format!("sqlite file {}", path.display()),
@@ -150,4 +171,3 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
 }
-

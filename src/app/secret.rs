@@ -33,7 +33,9 @@ pub fn resolve(settings: &Settings, backend: &Backend) -> anyhow::Result<Vec<Sec
             Ok(vec![secret])
         }
         Backend::Memory => {
-            tracing::warn!("SECRETS_SYSTEM is not set; using a random secret for this in-memory database");
+            tracing::warn!(
+                "SECRETS_SYSTEM is not set; using a random secret for this in-memory database"
+            );
             Ok(vec![Secret::new(random_token(32))])
         }
     }
@@ -51,16 +53,21 @@ fn read_or_create(file: &Path) -> anyhow::Result<Secret> {
         Ok(text) => {
             let s = text.trim().to_string();
             if s.len() < crate::config::MIN_SECRET_LEN {
-                bail!("the system secret in {} is too short; delete the file or set SECRETS_SYSTEM", file.display());
+                bail!(
+                    "the system secret in {} is too short; delete the file or set SECRETS_SYSTEM",
+                    file.display()
+                );
             }
             Ok(Secret::new(s))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
             }
             let secret = random_token(32);
-            write_private(file, &secret).with_context(|| format!("cannot write {}", file.display()))?;
+            write_private(file, &secret)
+                .with_context(|| format!("cannot write {}", file.display()))?;
             tracing::warn!(
                 file = %file.display(),
                 "SECRETS_SYSTEM is not set; generated a system secret and stored it with mode 0600. \
@@ -125,14 +132,23 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("sub").join(SECRET_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("sub").join(SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
 
     #[test]
     fn postgres_without_secret_is_refused() {
-        let e = resolve(&Settings::default(), &Backend::Postgres { url: "postgres://x/y".into() }).unwrap_err();
+        let e = resolve(
+            &Settings::default(),
+            &Backend::Postgres {
+                url: "postgres://x/y".into(),
+            },
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("SECRETS_SYSTEM"), "{e}");
     }
 }

@@ -37,7 +37,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            _ => return Err(format!("unknown unit {unit:?} in duration {s:?} (use ms, s, m or h)")),
+            _ => {
+                return Err(format!(
+                    "unknown unit {unit:?} in duration {s:?} (use ms, s, m or h)"
+                ))
+            }
         };
         let secs = value * scale;
         if !secs.is_finite() || secs > 1e12 {
@@ -80,7 +84,9 @@ impl<'de> Deserialize<'de> for Ttl {
         }
         match Raw::deserialize(d)? {
             Raw::Int(secs) => Ok(Ttl(Duration::from_secs(secs))),
-            Raw::Str(s) => parse_duration(&s).map(Ttl).map_err(serde::de::Error::custom),
+            Raw::Str(s) => parse_duration(&s)
+                .map(Ttl)
+                .map_err(serde::de::Error::custom),
         }
     }
 }
@@ -94,7 +100,10 @@ mod tests {
         assert_eq!(parse_duration("1h").unwrap(), Duration::from_secs(3600));
         assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
-        assert_eq!(parse_duration("720h").unwrap(), Duration::from_secs(720 * 3600));
+        assert_eq!(
+            parse_duration("720h").unwrap(),
+            Duration::from_secs(720 * 3600)
+        );
         assert_eq!(parse_duration("300ms").unwrap(), Duration::from_millis(300));
         assert_eq!(parse_duration("1.5h").unwrap(), Duration::from_secs(5400));
         assert_eq!(parse_duration("45").unwrap(), Duration::from_secs(45));

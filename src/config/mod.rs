@@ -5,8 +5,8 @@
 //! reads them. Everything is validated once at start; an error names the key.
 
 mod duration;
-mod load;
 mod lenient;
+mod load;
 mod model;
 mod validate;
 

@@ -354,4 +354,3 @@ pub struct OidcDiscovery {
     pub supported_claims: Vec<String>,
     pub supported_scope: Vec<String>,
 }
-

@@ -8,14 +8,37 @@ use url::Url;
 pub const MIN_SECRET_LEN: usize = 16;
 
 pub fn validate(s: &Settings) -> Result<(), ConfigError> {
-    one_of("log.level", &s.log.level, &["panic", "fatal", "error", "warn", "info", "debug", "trace"])?;
-    one_of("log.format", &s.log.format, &["json", "json_pretty", "text"])?;
-    one_of("strategies.access_token", &s.strategies.access_token, &["opaque", "jwt"])?;
-    one_of("strategies.scope", &s.strategies.scope, &["exact", "wildcard"])?;
+    one_of(
+        "log.level",
+        &s.log.level,
+        &["panic", "fatal", "error", "warn", "info", "debug", "trace"],
+    )?;
+    one_of(
+        "log.format",
+        &s.log.format,
+        &["json", "json_pretty", "text"],
+    )?;
+    one_of(
+        "strategies.access_token",
+        &s.strategies.access_token,
+        &["opaque", "jwt"],
+    )?;
+    one_of(
+        "strategies.scope",
+        &s.strategies.scope,
+        &["exact", "wildcard"],
+    )?;
     if let Some(mode) = &s.serve.cookies.same_site_mode {
-        one_of("serve.cookies.same_site_mode", mode, &["Strict", "Lax", "None"])?;
+        one_of(
+            "serve.cookies.same_site_mode",
+            mode,
+            &["Strict", "Lax", "None"],
+        )?;
     }
-    for (name, list) in [("secrets.system", &s.secrets.system), ("secrets.cookie", &s.secrets.cookie)] {
+    for (name, list) in [
+        ("secrets.system", &s.secrets.system),
+        ("secrets.cookie", &s.secrets.cookie),
+    ] {
         for (i, secret) in list.iter().enumerate() {
             if secret.len() < MIN_SECRET_LEN {
                 return Err(ConfigError::invalid(
@@ -59,7 +82,10 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
         }
     }
     if s.serve.request_body_limit < 1024 {
-        return Err(ConfigError::invalid("serve.request_body_limit", "must be at least 1024 bytes"));
+        return Err(ConfigError::invalid(
+            "serve.request_body_limit",
+            "must be at least 1024 bytes",
+        ));
     }
     let a = &s.oauth2.hashers.argon2;
     if a.memory < 8 * 1024 || a.iterations == 0 || a.parallelism == 0 {
@@ -86,7 +112,10 @@ fn absolute_url(key: &str, value: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
         .map_err(|e| ConfigError::invalid(key, format!("{value:?} is not an absolute URL: {e}")))?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(ConfigError::invalid(key, format!("{value:?} must be an http or https URL")));
+        return Err(ConfigError::invalid(
+            key,
+            format!("{value:?} must be an http or https URL"),
+        ));
     }
     Ok(url)
 }

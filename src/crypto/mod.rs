@@ -28,7 +28,9 @@ pub fn b64url(data: &[u8]) -> String {
 }
 
 pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
 }
 
 /// Constant-time equality, for comparing secrets and MACs.

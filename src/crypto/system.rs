@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn purposes_get_independent_keys() {
         let k = keys(&["a-long-enough-system-secret"]);
-        assert_ne!(k.current(Purpose::TokenSignature), k.current(Purpose::KeyEncryption));
+        assert_ne!(
+            k.current(Purpose::TokenSignature),
+            k.current(Purpose::KeyEncryption)
+        );
         assert_ne!(k.current(Purpose::Cookie), k.current(Purpose::SecretCheck));
     }
 

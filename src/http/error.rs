@@ -30,7 +30,11 @@ struct GenericError<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, error: impl Into<String>, description: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        error: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
         ApiError {
             status,
             error: error.into(),
@@ -43,15 +47,27 @@ impl ApiError {
     }
 
     pub fn bad_request(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, Self::status_text(StatusCode::BAD_REQUEST), description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Self::status_text(StatusCode::BAD_REQUEST),
+            description,
+        )
     }
 
     pub fn not_found(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, Self::status_text(StatusCode::NOT_FOUND), description)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            Self::status_text(StatusCode::NOT_FOUND),
+            description,
+        )
     }
 
     pub fn conflict(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, Self::status_text(StatusCode::CONFLICT), description)
+        Self::new(
+            StatusCode::CONFLICT,
+            Self::status_text(StatusCode::CONFLICT),
+            description,
+        )
     }
 
     pub fn method_not_allowed() -> Self {
@@ -63,7 +79,11 @@ impl ApiError {
     }
 
     pub fn payload_too_large(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, Self::status_text(StatusCode::PAYLOAD_TOO_LARGE), description)
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Self::status_text(StatusCode::PAYLOAD_TOO_LARGE),
+            description,
+        )
     }
 
     /// Logs `cause` and answers a 500 that reveals nothing about it.
@@ -77,7 +97,11 @@ impl ApiError {
     }
 
     pub fn unavailable(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, Self::status_text(StatusCode::SERVICE_UNAVAILABLE), description)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Self::status_text(StatusCode::SERVICE_UNAVAILABLE),
+            description,
+        )
     }
 }
 
@@ -165,7 +189,10 @@ impl IntoResponse for OAuthError {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
         if let Some(challenge) = self.www_authenticate {
-            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         resp
     }

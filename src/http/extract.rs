@@ -14,9 +14,15 @@ use serde::de::DeserializeOwned;
 fn body_error(r: BytesRejection) -> (StatusCode, String) {
     let status = r.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        (status, "The request body is larger than the server accepts".into())
+        (
+            status,
+            "The request body is larger than the server accepts".into(),
+        )
     } else {
-        (StatusCode::BAD_REQUEST, format!("The request body could not be read: {r}"))
+        (
+            StatusCode::BAD_REQUEST,
+            format!("The request body could not be read: {r}"),
+        )
     }
 }
 
@@ -25,15 +31,22 @@ fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         if path == "." {
-            format!("The request body is not valid JSON for this endpoint: {}", e.into_inner())
+            format!(
+                "The request body is not valid JSON for this endpoint: {}",
+                e.into_inner()
+            )
         } else {
-            format!("The request body field `{path}` is invalid: {}", e.into_inner())
+            format!(
+                "The request body field `{path}` is invalid: {}",
+                e.into_inner()
+            )
         }
     })
 }
 
 fn urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    serde_urlencoded::from_bytes(bytes).map_err(|e| format!("The request parameters are malformed: {e}"))
+    serde_urlencoded::from_bytes(bytes)
+        .map_err(|e| format!("The request parameters are malformed: {e}"))
 }
 
 /// A JSON body for the admin API.
@@ -63,7 +76,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
-        urlencoded(q.as_bytes()).map(Query).map_err(ApiError::bad_request)
+        urlencoded(q.as_bytes())
+            .map(Query)
+            .map_err(ApiError::bad_request)
     }
 }
 
@@ -78,7 +93,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
             let (status, msg) = body_error(r);
             OAuthError::new(status, "invalid_request", msg)
         })?;
-        urlencoded(&bytes).map(Form).map_err(OAuthError::invalid_request)
+        urlencoded(&bytes)
+            .map(Form)
+            .map_err(OAuthError::invalid_request)
     }
 }
 
@@ -90,6 +107,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for OAuthQuery<T> 
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
-        urlencoded(q.as_bytes()).map(OAuthQuery).map_err(OAuthError::invalid_request)
+        urlencoded(q.as_bytes())
+            .map(OAuthQuery)
+            .map_err(OAuthError::invalid_request)
     }
 }

@@ -15,7 +15,11 @@ use tower_http::trace::TraceLayer;
 
 pub fn wrap(routes: Router<AppState>, state: AppState, name: &'static str) -> Router {
     let s = &state.settings;
-    let listener = if name == "public" { &s.serve.public } else { &s.serve.admin };
+    let listener = if name == "public" {
+        &s.serve.public
+    } else {
+        &s.serve.admin
+    };
     let cors = listener.cors.enabled.then(|| cors_layer(&listener.cors));
     let metrics_state = metrics::MetricsLayerState {
         metrics: state.metrics.clone(),
@@ -51,15 +55,31 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 fn cors_layer(c: &Cors) -> CorsLayer {
-    let methods: Vec<Method> = c.allowed_methods.iter().filter_map(|m| m.parse().ok()).collect();
-    let headers: Vec<HeaderName> = c.allowed_headers.iter().filter_map(|h| h.parse().ok()).collect();
-    let exposed: Vec<HeaderName> = c.exposed_headers.iter().filter_map(|h| h.parse().ok()).collect();
+    let methods: Vec<Method> = c
+        .allowed_methods
+        .iter()
+        .filter_map(|m| m.parse().ok())
+        .collect();
+    let headers: Vec<HeaderName> = c
+        .allowed_headers
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
+    let exposed: Vec<HeaderName> = c
+        .exposed_headers
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
     let origin = if c.allowed_origins.iter().any(|o| o == "*") {
         // A wildcard with credentials is refused by browsers; mirror the origin instead,
         // which is what Hydra (rs/cors) does.
         AllowOrigin::mirror_request()
     } else {
-        AllowOrigin::list(c.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+        AllowOrigin::list(
+            c.allowed_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
     };
     let mut layer = CorsLayer::new()
         .allow_origin(origin)

@@ -18,7 +18,10 @@ pub fn current_request_id() -> Option<String> {
 }
 
 fn acceptable(v: &str) -> bool {
-    !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    !v.is_empty()
+        && v.len() <= 128
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 pub async fn middleware(mut req: Request, next: Next) -> Response {
@@ -36,7 +39,10 @@ pub async fn middleware(mut req: Request, next: Next) -> Response {
     let mut resp = {
         let _ = &span;
         REQUEST_ID
-            .scope(id.clone(), tracing::Instrument::instrument(next.run(req), span))
+            .scope(
+                id.clone(),
+                tracing::Instrument::instrument(next.run(req), span),
+            )
             .await
     };
     if let Ok(v) = HeaderValue::from_str(&id) {

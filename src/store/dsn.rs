@@ -9,9 +9,13 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Backend {
-    Postgres { url: String },
+    Postgres {
+        url: String,
+    },
     /// A SQLite file; created when missing.
-    Sqlite { path: PathBuf },
+    Sqlite {
+        path: PathBuf,
+    },
     /// A private in-memory SQLite database, gone when the process ends.
     Memory,
 }
@@ -74,12 +78,13 @@ impl Dsn {
                 }
                 "max_conn_lifetime" => {
                     pool.max_lifetime = Some(
-                        crate::config::parse_duration(&v).map_err(|e| bad(&format!("is invalid: {e}")))?,
+                        crate::config::parse_duration(&v)
+                            .map_err(|e| bad(&format!("is invalid: {e}")))?,
                     );
                 }
                 "connect_timeout" => {
-                    pool.acquire_timeout =
-                        crate::config::parse_duration(&v).map_err(|e| bad(&format!("is invalid: {e}")))?;
+                    pool.acquire_timeout = crate::config::parse_duration(&v)
+                        .map_err(|e| bad(&format!("is invalid: {e}")))?;
                 }
                 _ => keep.push((k.into_owned(), v.into_owned())),
             }
@@ -103,12 +108,16 @@ impl Dsn {
             .or_else(|| base.strip_prefix("sqlite:"))
         {
             if path.is_empty() {
-                return Err(DsnError("sqlite:// needs a file path, e.g. sqlite://data/db.sqlite".into()));
+                return Err(DsnError(
+                    "sqlite:// needs a file path, e.g. sqlite://data/db.sqlite".into(),
+                ));
             }
             if path == ":memory:" {
                 Backend::Memory
             } else {
-                Backend::Sqlite { path: PathBuf::from(path) }
+                Backend::Sqlite {
+                    path: PathBuf::from(path),
+                }
             }
         } else {
             let scheme = base.split("://").next().unwrap_or(base);
@@ -127,7 +136,12 @@ mod tests {
     #[test]
     fn reads_postgres_with_pool_parameters() {
         let d = Dsn::parse("postgres://u@h:5432/db?sslmode=disable&max_conns=7&max_idle_conns=2&max_conn_lifetime=1m").unwrap();
-        assert_eq!(d.backend, Backend::Postgres { url: "postgres://u@h:5432/db?sslmode=disable".into() });
+        assert_eq!(
+            d.backend,
+            Backend::Postgres {
+                url: "postgres://u@h:5432/db?sslmode=disable".into()
+            }
+        );
         assert_eq!(d.pool.max_connections, 7);
         assert_eq!(d.pool.min_connections, 2);
         assert_eq!(d.pool.max_lifetime, Some(Duration::from_secs(60)));
@@ -137,19 +151,31 @@ mod tests {
     fn reads_sqlite_and_memory() {
         assert_eq!(Dsn::parse("memory").unwrap().backend, Backend::Memory);
         assert_eq!(
-            Dsn::parse("sqlite://var/db.sqlite?_fk=true").unwrap().backend,
-            Backend::Sqlite { path: "var/db.sqlite".into() }
+            Dsn::parse("sqlite://var/db.sqlite?_fk=true")
+                .unwrap()
+                .backend,
+            Backend::Sqlite {
+                path: "var/db.sqlite".into()
+            }
         );
         assert_eq!(
             Dsn::parse("sqlite:///abs/db.sqlite").unwrap().backend,
-            Backend::Sqlite { path: "/abs/db.sqlite".into() }
+            Backend::Sqlite {
+                path: "/abs/db.sqlite".into()
+            }
         );
     }
 
     #[test]
     fn refuses_what_it_cannot_use() {
-        assert!(Dsn::parse("mysql://root@localhost/db").unwrap_err().0.contains("unsupported scheme"));
-        assert!(Dsn::parse("postgres://h/db?max_conns=x").unwrap_err().0.contains("max_conns"));
+        assert!(Dsn::parse("mysql://root@localhost/db")
+            .unwrap_err()
+            .0
+            .contains("unsupported scheme"));
+        assert!(Dsn::parse("postgres://h/db?max_conns=x")
+            .unwrap_err()
+            .0
+            .contains("max_conns"));
         assert!(Dsn::parse("postgres://h/db?max_conns=0").is_err());
         assert!(Dsn::parse("sqlite://").is_err());
     }

@@ -14,7 +14,9 @@ mod meta;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -92,7 +94,8 @@ impl Store {
             }
             Backend::Sqlite { path } => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
                 }
                 let opts = SqliteConnectOptions::new()
                     .filename(path)
@@ -140,7 +143,12 @@ impl Store {
 
     /// Whether the database answers within `timeout` (for `/health/ready`).
     pub async fn ping(&self, timeout: Duration) -> StoreResult<()> {
-        let fut = async { with_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ())) };
+        let fut = async {
+            with_pool!(self, |p| sqlx::query("SELECT 1")
+                .execute(p)
+                .await
+                .map(|_| ()))
+        };
         match tokio::time::timeout(timeout, fut).await {
             Ok(r) => r.map_err(StoreError::from),
             Err(_) => Err(StoreError::Database(sqlx::Error::PoolTimedOut)),

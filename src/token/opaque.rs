@@ -42,7 +42,9 @@ pub struct Minted {
 
 impl std::fmt::Debug for Minted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Minted").field("signature", &self.signature).finish_non_exhaustive()
+        f.debug_struct("Minted")
+            .field("signature", &self.signature)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,9 +100,15 @@ mod tests {
         let k = keys(&["a-system-secret-of-length"]);
         let m = Minted::new(Kind::AccessToken, &k);
         assert!(m.value.expose().starts_with("ptc_at_"));
-        assert_eq!(signature_of(Kind::AccessToken, m.value.expose(), &k), Some(m.signature.clone()));
+        assert_eq!(
+            signature_of(Kind::AccessToken, m.value.expose(), &k),
+            Some(m.signature.clone())
+        );
         // 256 bits of randomness in the key part.
-        let key_part = m.value.expose()["ptc_at_".len()..].split('.').next().unwrap();
+        let key_part = m.value.expose()["ptc_at_".len()..]
+            .split('.')
+            .next()
+            .unwrap();
         assert_eq!(b64url_decode(key_part).unwrap().len(), 32);
     }
 
@@ -138,9 +146,15 @@ mod tests {
         let old = keys(&["the-old-system-secret"]);
         let m = Minted::new(Kind::AccessToken, &old);
         let rotated = keys(&["the-new-system-secret", "the-old-system-secret"]);
-        assert_eq!(signature_of(Kind::AccessToken, m.value.expose(), &rotated), Some(m.signature));
+        assert_eq!(
+            signature_of(Kind::AccessToken, m.value.expose(), &rotated),
+            Some(m.signature)
+        );
         let dropped = keys(&["the-new-system-secret"]);
         let m2 = Minted::new(Kind::AccessToken, &old);
-        assert_eq!(signature_of(Kind::AccessToken, m2.value.expose(), &dropped), None);
+        assert_eq!(
+            signature_of(Kind::AccessToken, m2.value.expose(), &dropped),
+            None
+        );
     }
 }

@@ -24,18 +24,38 @@ async fn health_endpoints_answer_on_both_routers(backend: Backend) {
 
 async fn version_and_metrics_are_on_the_admin_router_only(backend: Backend) {
     let app = app_or_skip!(backend);
-    let v: Value = app.http.get(app.admin_url("/version")).send().await.unwrap().json().await.unwrap();
+    let v: Value = app
+        .http
+        .get(app.admin_url("/version"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["version"], format!("v{}", env!("CARGO_PKG_VERSION")));
 
-    app.http.get(app.public_url("/health/alive")).send().await.unwrap();
-    let r = app.http.get(app.admin_url("/metrics/prometheus")).send().await.unwrap();
+    app.http
+        .get(app.public_url("/health/alive"))
+        .send()
+        .await
+        .unwrap();
+    let r = app
+        .http
+        .get(app.admin_url("/metrics/prometheus"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     assert!(
         text.contains(r#"http_requests_total{method="GET",route="/health/alive",router="public",status="200"}"#),
         "{text}"
     );
-    assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "{text}"
+    );
 
     for path in ["/version", "/metrics/prometheus"] {
         let r = app.http.get(app.public_url(path)).send().await.unwrap();
@@ -45,7 +65,12 @@ async fn version_and_metrics_are_on_the_admin_router_only(backend: Backend) {
 
 async fn unknown_routes_and_wrong_methods_get_json_errors(backend: Backend) {
     let app = app_or_skip!(backend);
-    let r = app.http.get(app.admin_url("/no/such/thing")).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.admin_url("/no/such/thing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["status_code"], 404);
@@ -53,7 +78,12 @@ async fn unknown_routes_and_wrong_methods_get_json_errors(backend: Backend) {
     assert!(body["error_description"].as_str().unwrap().len() > 5);
     assert!(body["request_id"].as_str().is_some());
 
-    let r = app.http.delete(app.admin_url("/version")).send().await.unwrap();
+    let r = app
+        .http
+        .delete(app.admin_url("/version"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 405);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["status_code"], 405);
@@ -92,6 +122,11 @@ async fn request_ids_are_echoed_or_generated(backend: Backend) {
 async fn restart_keeps_working_on_the_same_database(backend: Backend) {
     let app = app_or_skip!(backend);
     let app = app.restart().await;
-    let r = app.http.get(app.admin_url("/health/ready")).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.admin_url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }

@@ -40,7 +40,9 @@ pub fn postgres_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-                panic!("TEST_DATABASE_URL is not set under CI: the PostgreSQL tests cannot be skipped");
+                panic!(
+                    "TEST_DATABASE_URL is not set under CI: the PostgreSQL tests cannot be skipped"
+                );
             }
             WARN_ONCE.call_once(|| {
                 eprintln!(
@@ -73,7 +75,12 @@ pub async fn fresh_dsn(backend: Backend, dir: &std::path::Path) -> Option<String
 
 async fn connect_pg(url: &str) -> (sqlx::PgConnection, ()) {
     use sqlx::Connection;
-    (sqlx::PgConnection::connect(url).await.expect("connect to TEST_DATABASE_URL"), ())
+    (
+        sqlx::PgConnection::connect(url)
+            .await
+            .expect("connect to TEST_DATABASE_URL"),
+        (),
+    )
 }
 
 pub fn base_settings(dsn: &str) -> Settings {
@@ -88,7 +95,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, |_| {}).await
 }
 
-pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+pub async fn spawn_app_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let dsn = fresh_dsn(backend, dir.path()).await?;
     let mut settings = base_settings(&dsn);
@@ -152,7 +162,9 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server ran cleanly");
+            task.await
+                .expect("server task")
+                .expect("server ran cleanly");
         }
     }
 

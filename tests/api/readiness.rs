@@ -23,7 +23,9 @@ impl Proxy {
         let up2 = up.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { break };
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    break;
+                };
                 if !*up2.borrow() {
                     drop(inbound);
                     continue;
@@ -31,7 +33,9 @@ impl Proxy {
                 let mut rx = up2.subscribe();
                 let target = target.clone();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(&target).await else { return };
+                    let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = rx.wait_for(|up| !*up) => {}
@@ -72,7 +76,9 @@ async fn ready_turns_503_while_postgres_is_away_and_200_when_it_returns() {
     proxied.set_host(Some("127.0.0.1")).unwrap();
     proxied.set_port(Some(proxy.addr.port())).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut dsn = crate::helpers::fresh_dsn(crate::helpers::Backend::Postgres, dir.path()).await.unwrap();
+    let mut dsn = crate::helpers::fresh_dsn(crate::helpers::Backend::Postgres, dir.path())
+        .await
+        .unwrap();
     dsn = dsn.replacen(&base, proxied.as_str().trim_end_matches('/'), 1);
     if !dsn.contains("connect_timeout") {
         dsn.push_str("&connect_timeout=1s");
@@ -84,12 +90,26 @@ async fn ready_turns_503_while_postgres_is_away_and_200_when_it_returns() {
 
     proxy.set_up(false);
     wait_for_status(&app.http, &ready, 503).await;
-    let body: serde_json::Value = app.http.get(&ready).send().await.unwrap().json().await.unwrap();
+    let body: serde_json::Value = app
+        .http
+        .get(&ready)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(body["errors"]["database"].is_string(), "{body}");
     // Liveness does not depend on the database.
-    assert_eq!(ready_status(&app.http, &app.admin_url("/health/alive")).await, 200);
+    assert_eq!(
+        ready_status(&app.http, &app.admin_url("/health/alive")).await,
+        200
+    );
 
     proxy.set_up(true);
     wait_for_status(&app.http, &ready, 200).await;
-    assert_eq!(ready_status(&app.http, &app.public_url("/health/ready")).await, 200);
+    assert_eq!(
+        ready_status(&app.http, &app.public_url("/health/ready")).await,
+        200
+    );
 }

@@ -2,7 +2,10 @@ use super::*;
 use std::collections::HashMap;
 
 fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -20,9 +23,12 @@ fn defaults_match_hydra() {
 #[test]
 fn file_overrides_defaults_and_environment_overrides_file() {
     let yaml = "serve:\n  public:\n    port: 5000\n  admin:\n    port: 5001\nttl:\n  access_token: 30m\nlog:\n  level: debug\n";
-    let s = load_from(Some(("test.yaml", yaml)), &env(&[("SERVE_PUBLIC_PORT", "6000")]))
-        .unwrap()
-        .settings;
+    let s = load_from(
+        Some(("test.yaml", yaml)),
+        &env(&[("SERVE_PUBLIC_PORT", "6000")]),
+    )
+    .unwrap()
+    .settings;
     assert_eq!(s.serve.public.port, 6000, "environment beats file");
     assert_eq!(s.serve.admin.port, 5001, "file beats default");
     assert_eq!(s.ttl.access_token.as_secs(), 1800);
@@ -35,13 +41,19 @@ fn hydra_environment_names_are_read() {
         None,
         &env(&[
             ("DSN", "memory"),
-            ("SECRETS_SYSTEM", "0123456789abcdef0123,fedcba9876543210fedc"),
+            (
+                "SECRETS_SYSTEM",
+                "0123456789abcdef0123,fedcba9876543210fedc",
+            ),
             ("URLS_SELF_ISSUER", "https://auth.example.com/"),
             ("URLS_LOGIN", "https://login.example.com/login"),
             ("TTL_AUTH_CODE", "5m"),
             ("OAUTH2_PKCE_ENFORCED_FOR_PUBLIC_CLIENTS", "true"),
             ("SERVE_PUBLIC_CORS_ENABLED", "true"),
-            ("SERVE_PUBLIC_CORS_ALLOWED_ORIGINS", "https://a.example,https://b.example"),
+            (
+                "SERVE_PUBLIC_CORS_ALLOWED_ORIGINS",
+                "https://a.example,https://b.example",
+            ),
             ("STRATEGIES_ACCESS_TOKEN", "jwt"),
             ("LOG_LEAK_SENSITIVE_VALUES", "false"),
         ]),
@@ -51,12 +63,21 @@ fn hydra_environment_names_are_read() {
     assert_eq!(s.dsn.as_deref(), Some("memory"));
     assert_eq!(s.secrets.system.len(), 2);
     assert_eq!(s.secrets.system[1].expose(), "fedcba9876543210fedc");
-    assert_eq!(s.urls.self_.issuer.as_deref(), Some("https://auth.example.com/"));
-    assert_eq!(s.urls.login.as_deref(), Some("https://login.example.com/login"));
+    assert_eq!(
+        s.urls.self_.issuer.as_deref(),
+        Some("https://auth.example.com/")
+    );
+    assert_eq!(
+        s.urls.login.as_deref(),
+        Some("https://login.example.com/login")
+    );
     assert_eq!(s.ttl.auth_code.as_secs(), 300);
     assert_eq!(s.oauth2.pkce.enforced_for_public_clients, Some(true));
     assert!(s.serve.public.cors.enabled);
-    assert_eq!(s.serve.public.cors.allowed_origins, vec!["https://a.example", "https://b.example"]);
+    assert_eq!(
+        s.serve.public.cors.allowed_origins,
+        vec!["https://a.example", "https://b.example"]
+    );
     assert_eq!(s.strategies.access_token, "jwt");
 }
 
@@ -69,9 +90,15 @@ fn error_of(yaml: Option<&str>, pairs: &[(&str, &str)]) -> String {
 #[test]
 fn bad_values_name_the_key() {
     let e = error_of(None, &[("SERVE_PUBLIC_PORT", "lots")]);
-    assert!(e.contains("serve.public.port") && e.contains("whole number"), "{e}");
+    assert!(
+        e.contains("serve.public.port") && e.contains("whole number"),
+        "{e}"
+    );
     let e = error_of(None, &[("SERVE_ADMIN_PORT", "70000")]);
-    assert!(e.contains("serve.admin.port") && e.contains("out of range"), "{e}");
+    assert!(
+        e.contains("serve.admin.port") && e.contains("out of range"),
+        "{e}"
+    );
     let e = error_of(None, &[("TTL_ACCESS_TOKEN", "forever")]);
     assert!(e.contains("ttl.access_token"), "{e}");
     let e = error_of(None, &[("SECRETS_SYSTEM", "short")]);
@@ -103,7 +130,10 @@ fn bad_files_are_reported() {
 #[test]
 fn unknown_file_keys_are_warned_about_not_fatal() {
     let loaded = load_from(
-        Some(("hydra.yaml", "profiling: cpu\nserve:\n  public:\n    port: 4444\n")),
+        Some((
+            "hydra.yaml",
+            "profiling: cpu\nserve:\n  public:\n    port: 4444\n",
+        )),
         &HashMap::new(),
     )
     .unwrap();
@@ -114,8 +144,14 @@ fn unknown_file_keys_are_warned_about_not_fatal() {
 #[test]
 fn the_example_configuration_files_load() {
     for (name, text) in [
-        ("portcullis.yaml", include_str!("../../../config/portcullis.yaml")),
-        ("postgres.yaml", include_str!("../../../config/postgres.yaml")),
+        (
+            "portcullis.yaml",
+            include_str!("../../../config/portcullis.yaml"),
+        ),
+        (
+            "postgres.yaml",
+            include_str!("../../../config/postgres.yaml"),
+        ),
     ] {
         let loaded = load_from(Some((name, text)), &HashMap::new())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
