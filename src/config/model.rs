@@ -88,7 +88,7 @@ impl Default for Serve {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Listener {
     #[serde(deserialize_with = "lenient::port")]
@@ -103,17 +103,6 @@ impl Listener {
         Listener {
             port,
             ..Listener::default()
-        }
-    }
-}
-
-impl Default for Listener {
-    fn default() -> Self {
-        Listener {
-            port: 0,
-            host: String::new(),
-            cors: Cors::default(),
-            access_log: AccessLog::default(),
         }
     }
 }
@@ -244,7 +233,7 @@ impl Default for Strategies {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OAuth2 {
     #[serde(deserialize_with = "lenient::bool")]
@@ -254,18 +243,6 @@ pub struct OAuth2 {
     pub pkce: Pkce,
     pub client_credentials: ClientCredentials,
     pub hashers: Hashers,
-}
-
-impl Default for OAuth2 {
-    fn default() -> Self {
-        OAuth2 {
-            expose_internal_errors: false,
-            include_legacy_error_fields: false,
-            pkce: Pkce::default(),
-            client_credentials: ClientCredentials::default(),
-            hashers: Hashers::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -287,18 +264,10 @@ pub struct ClientCredentials {
     pub default_grant_allowed_scope: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Hashers {
     pub argon2: Argon2Params,
-}
-
-impl Default for Hashers {
-    fn default() -> Self {
-        Hashers {
-            argon2: Argon2Params::default(),
-        }
-    }
 }
 
 /// argon2id cost. The defaults follow OWASP's recommendation (19 MiB, 2 passes).

@@ -84,8 +84,10 @@ async fn connect_pg(url: &str) -> (sqlx::PgConnection, ()) {
 }
 
 pub fn base_settings(dsn: &str) -> Settings {
-    let mut s = Settings::default();
-    s.dsn = Some(dsn.to_string());
+    let mut s = Settings {
+        dsn: Some(dsn.to_string()),
+        ..Settings::default()
+    };
     s.secrets.system = vec![Secret::new(TEST_SECRET)];
     s.log.level = "warn".into();
     s
