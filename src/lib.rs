@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod crypto;
 pub mod http;
+pub mod oauth2;
 pub mod secret;
 pub mod store;
 pub mod telemetry;

@@ -1,0 +1,349 @@
+//! Validating an authorization request against its client (RFC 6749 §4.1.1, §4.2.1,
+//! OpenID Connect Core §3.1.2.1), in fosite's order so the same request fails with the
+//! same error as on Hydra.
+//!
+//! Until the redirect URI is verified, an error must not go to it: those errors are
+//! [`Rejection::ErrorPage`]. Every later one goes back to the client.
+
+use super::errors::AuthError;
+use super::params::{split_spaces, Params};
+use super::pkce::{self, PkcePolicy};
+use super::redirect_uri::{is_secure, match_redirect_uri};
+use super::response::ResponseMode;
+use super::scope::{first_disallowed_audience, scope_allowed};
+use crate::client::Client;
+use url::Url;
+
+/// Where the answer to the client goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedirectTarget {
+    pub uri: Url,
+    pub mode: ResponseMode,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// The client or its redirect URI cannot be trusted: show the error page.
+    ErrorPage(AuthError),
+    /// Tell the client.
+    Client(AuthError, RedirectTarget),
+}
+
+/// The OpenID Connect parameters passed through to the login app.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OidcParams {
+    pub login_hint: String,
+    pub acr_values: Vec<String>,
+    pub ui_locales: Vec<String>,
+    pub display: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorizeRequest {
+    pub client: Client,
+    pub target: RedirectTarget,
+    /// `redirect_uri` exactly as sent (`""` when omitted); the token endpoint compares it.
+    pub redirect_uri_sent: String,
+    /// Sorted, deduplicated.
+    pub response_types: Vec<String>,
+    pub scope: Vec<String>,
+    pub audience: Vec<String>,
+    pub nonce: String,
+    pub code_challenge: String,
+    /// `S256`, `plain`, or `""` without PKCE.
+    pub code_challenge_method: String,
+    pub prompt: Vec<String>,
+    /// 0 when not given (Hydra 1.9 also treats `max_age=0` as not given).
+    pub max_age: i64,
+    pub id_token_hint: String,
+    pub oidc: OidcParams,
+}
+
+impl AuthorizeRequest {
+    pub fn has_prompt(&self, p: &str) -> bool {
+        self.prompt.iter().any(|x| x == p)
+    }
+    pub fn wants(&self, response_type: &str) -> bool {
+        self.response_types.iter().any(|x| x == response_type)
+    }
+    /// Whether this is the plain code flow (the only one issued today).
+    pub fn is_code_only(&self) -> bool {
+        self.response_types == ["code"]
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Policy<'a> {
+    pub scope_strategy: &'a str,
+    pub pkce: PkcePolicy,
+}
+
+/// The `client_id`, or an error for the error page.
+pub fn client_id(params: &Params) -> Result<&str, AuthError> {
+    match params.get("client_id") {
+        "" => Err(AuthError::invalid_request(
+            "The 'client_id' parameter is missing.",
+        )),
+        id => Ok(id),
+    }
+}
+
+const PROMPTS: [&str; 4] = ["none", "login", "consent", "select_account"];
+
+/// Validates `params` for `client`. Implicit and hybrid requests are validated fully and
+/// then refused with `unsupported_response_type`, because their tokens are not minted
+/// here yet.
+pub fn validate(
+    params: &Params,
+    client: &Client,
+    policy: Policy<'_>,
+) -> Result<AuthorizeRequest, Rejection> {
+    let state = params.get("state").to_string();
+    let explicit_mode = match params.get("response_mode") {
+        "" => None,
+        m => Some(ResponseMode::parse(m).ok_or_else(|| {
+            Rejection::ErrorPage(AuthError::unsupported_response_mode(format!(
+                "Request with unsupported response_mode '{m}'."
+            )))
+        })?),
+    };
+    let scope = split_spaces(params.get("scope"));
+    let openid = scope.iter().any(|s| s == "openid");
+    let redirect_uri_sent = params.get("redirect_uri").to_string();
+    let uri = match_redirect_uri(&redirect_uri_sent, &client.redirect_uris, openid)
+        .map_err(Rejection::ErrorPage)?;
+
+    let mut response_types = split_spaces(params.get("response_type"));
+    response_types.sort();
+    response_types.dedup();
+    let default_mode = if response_types == ["code"] {
+        ResponseMode::Query
+    } else {
+        ResponseMode::Fragment
+    };
+    let target = RedirectTarget {
+        uri,
+        mode: explicit_mode.unwrap_or(default_mode),
+        state: state.clone(),
+    };
+    let fail = |e: AuthError| Rejection::Client(e, target.clone());
+
+    if params.has("request") {
+        return Err(fail(AuthError::request_not_supported(
+            "Request objects are not supported.",
+        )));
+    }
+    if params.has("request_uri") {
+        return Err(fail(AuthError::request_uri_not_supported(
+            "Request objects are not supported.",
+        )));
+    }
+    if params.has("registration") {
+        return Err(fail(AuthError::registration_not_supported("")));
+    }
+    for s in &scope {
+        if !scope_allowed(policy.scope_strategy, client.scopes(), s) {
+            return Err(fail(AuthError::invalid_scope(format!(
+                "The OAuth 2.0 Client is not allowed to request scope '{s}'."
+            ))));
+        }
+    }
+    let audience = audiences(params);
+    if let Some(a) = first_disallowed_audience(&client.audience, &audience) {
+        return Err(fail(AuthError::invalid_request(format!(
+            "Requested audience '{a}' has not been whitelisted by the OAuth 2.0 Client."
+        ))));
+    }
+    check_response_types(&response_types, client, explicit_mode, &target)?;
+    if state.chars().count() < 8 {
+        return Err(fail(AuthError::invalid_state(
+            "Request parameter 'state' must be at least be 8 characters long to ensure sufficient entropy.",
+        )));
+    }
+    check_grants(&response_types, client).map_err(fail)?;
+    if !is_secure(&target.uri) {
+        return Err(fail(AuthError::invalid_request(
+            "Redirect URL is using an insecure protocol, http is only allowed for hosts with suffix 'localhost', for example: http://myapp.localhost/.",
+        )));
+    }
+    let nonce = params.get("nonce").to_string();
+    check_nonce(&nonce, response_types.iter().any(|t| t == "id_token")).map_err(fail)?;
+    let prompt = parse_prompt(params.get("prompt")).map_err(fail)?;
+    let max_age = parse_max_age(params.get("max_age")).map_err(fail)?;
+    let (code_challenge, code_challenge_method) = if response_types.iter().any(|t| t == "code") {
+        let c = params.get("code_challenge");
+        let m = pkce::check(
+            c,
+            params.get("code_challenge_method"),
+            client.is_public(),
+            policy.pkce,
+        )
+        .map_err(fail)?;
+        (c.to_string(), m.to_string())
+    } else {
+        (String::new(), String::new())
+    };
+    if response_types != ["code"] {
+        return Err(fail(AuthError::unsupported_response_type(
+            "The implicit and hybrid flows (response_type with 'token' or 'id_token') are not available yet on this server; use response_type=code.",
+        )));
+    }
+    Ok(AuthorizeRequest {
+        client: client.clone(),
+        target,
+        redirect_uri_sent,
+        response_types,
+        scope,
+        audience,
+        nonce,
+        code_challenge,
+        code_challenge_method,
+        prompt,
+        max_age,
+        id_token_hint: params.get("id_token_hint").to_string(),
+        oidc: OidcParams {
+            login_hint: params.get("login_hint").to_string(),
+            acr_values: split_spaces(params.get("acr_values")),
+            ui_locales: split_spaces(params.get("ui_locales")),
+            display: params.get("display").to_string(),
+        },
+    })
+}
+
+/// fosite's `GetAudiences`: several `audience` parameters, or one space-separated.
+fn audiences(params: &Params) -> Vec<String> {
+    let all: Vec<&str> = params.all("audience").collect();
+    match all.as_slice() {
+        [one] => split_spaces(one),
+        many => many
+            .iter()
+            .filter(|a| !a.is_empty())
+            .map(|a| a.to_string())
+            .collect(),
+    }
+}
+
+fn check_response_types(
+    types: &[String],
+    client: &Client,
+    explicit_mode: Option<ResponseMode>,
+    target: &RedirectTarget,
+) -> Result<(), Rejection> {
+    // This error always travels in the query: the client may not understand the
+    // response type it asked for, so a fragment could go unread.
+    let in_query = |e: AuthError| {
+        let mut t = target.clone();
+        t.mode = explicit_mode.unwrap_or(ResponseMode::Query);
+        Rejection::Client(e, t)
+    };
+    if types.is_empty() {
+        return Err(in_query(AuthError::unsupported_response_type(
+            "The request is missing the 'response_type' parameter.",
+        )));
+    }
+    if let Some(t) = types
+        .iter()
+        .find(|t| !["code", "token", "id_token"].contains(&t.as_str()))
+    {
+        return Err(in_query(AuthError::unsupported_response_type(format!(
+            "The response_type '{t}' is not supported."
+        ))));
+    }
+    let default = ["code".to_string()];
+    let allowed: &[String] = if client.response_types.is_empty() {
+        &default
+    } else {
+        &client.response_types
+    };
+    let matches = allowed.iter().any(|a| {
+        let mut set = split_spaces(a);
+        set.sort();
+        set.dedup();
+        set == types
+    });
+    if !matches {
+        return Err(in_query(AuthError::unsupported_response_type(format!(
+            "The client is not allowed to request response_type '{}'.",
+            types.join(" ")
+        ))));
+    }
+    if types != ["code"] && explicit_mode == Some(ResponseMode::Query) {
+        return Err(Rejection::Client(
+            AuthError::unsupported_response_mode(
+                "Tokens must not be returned in the query: use response_mode fragment or form_post.",
+            ),
+            RedirectTarget { mode: ResponseMode::Fragment, ..target.clone() },
+        ));
+    }
+    Ok(())
+}
+
+fn check_grants(types: &[String], client: &Client) -> Result<(), AuthError> {
+    let has = |g: &str| {
+        if client.grant_types.is_empty() {
+            g == "authorization_code"
+        } else {
+            client.grant_types.iter().any(|x| x == g)
+        }
+    };
+    if types.iter().any(|t| t == "code") && !has("authorization_code") {
+        return Err(AuthError::unauthorized_client(
+            "The OAuth 2.0 Client is not allowed to use authorization grant 'authorization_code'.",
+        ));
+    }
+    if types.iter().any(|t| t != "code") && !has("implicit") {
+        return Err(AuthError::unauthorized_client(
+            "The OAuth 2.0 Client is not allowed to use the authorization grant 'implicit'.",
+        ));
+    }
+    Ok(())
+}
+
+fn check_nonce(nonce: &str, id_token_in_response: bool) -> Result<(), AuthError> {
+    if nonce.is_empty() {
+        if id_token_in_response {
+            return Err(AuthError::invalid_request(
+                "Parameter 'nonce' must be set when requesting an ID Token from the authorization endpoint.",
+            ));
+        }
+        return Ok(());
+    }
+    if nonce.chars().count() < 8 {
+        return Err(AuthError::insufficient_entropy(
+            "Parameter 'nonce' is set but does not satisfy the minimum entropy of 8 characters.",
+        ));
+    }
+    Ok(())
+}
+
+fn parse_prompt(raw: &str) -> Result<Vec<String>, AuthError> {
+    let prompt = split_spaces(raw);
+    if let Some(p) = prompt.iter().find(|p| !PROMPTS.contains(&p.as_str())) {
+        return Err(AuthError::invalid_request(format!(
+            "Used unknown value '{p}' for prompt parameter."
+        )));
+    }
+    if prompt.len() > 1 && prompt.iter().any(|p| p == "none") {
+        return Err(AuthError::invalid_request(
+            "Parameter 'prompt' was set to 'none', but contains other values as well which is not allowed.",
+        ));
+    }
+    Ok(prompt)
+}
+
+fn parse_max_age(raw: &str) -> Result<i64, AuthError> {
+    if raw.is_empty() {
+        return Ok(0);
+    }
+    match raw.parse::<i64>() {
+        Ok(v) if v >= 0 => Ok(v),
+        _ => Err(AuthError::invalid_request(
+            "Parameter 'max_age' must be a non-negative integer number of seconds.",
+        )),
+    }
+}
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;
