@@ -12,11 +12,14 @@ pub struct AppState {
     pub store: Store,
     pub keys: Arc<SystemKeys>,
     pub metrics: Arc<Metrics>,
+    pub secrets: Arc<crate::client::SecretVerifier>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
+        let secrets = crate::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
         AppState {
+            secrets: Arc::new(secrets),
             settings: Arc::new(settings),
             store,
             keys: Arc::new(keys),

@@ -4,51 +4,86 @@
 //! every field on output (empty strings, empty arrays, `false`), which is what the Ory
 //! SDKs expect, so nothing here is skipped except the secret, which is only present in
 //! the answer to the request that set it.
+//!
+//! On input, `null` is accepted for every field and means "not set", as Go's
+//! `encoding/json` (and therefore Hydra) treats it; unknown fields are ignored.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Client {
+    #[serde(deserialize_with = "null_as_default")]
     pub client_id: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub client_name: String,
     /// Plain text only on the way in, and in the answer that created or changed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub redirect_uris: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub grant_types: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub response_types: Vec<String>,
     /// Space-separated.
+    #[serde(deserialize_with = "null_as_default")]
     pub scope: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub audience: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub owner: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub policy_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub allowed_cors_origins: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub tos_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub client_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub logo_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub contacts: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub client_secret_expires_at: i64,
+    #[serde(deserialize_with = "null_as_default")]
     pub subject_type: String,
     /// A JSON Web Key Set object (`{"keys": [...]}`), or null.
     pub jwks: Option<Value>,
+    #[serde(deserialize_with = "null_as_default")]
     pub jwks_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub token_endpoint_auth_method: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub token_endpoint_auth_signing_alg: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub request_uris: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub request_object_signing_alg: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub userinfo_signed_response_alg: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub sector_identifier_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub post_logout_redirect_uris: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub frontchannel_logout_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub frontchannel_logout_session_required: bool,
+    #[serde(deserialize_with = "null_as_default")]
     pub backchannel_logout_uri: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub backchannel_logout_session_required: bool,
     /// Any JSON object, or null.
     pub metadata: Option<Value>,
     /// RFC 3339; set by the server.
+    #[serde(deserialize_with = "null_as_default")]
     pub created_at: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub updated_at: String,
 }
 
@@ -61,5 +96,60 @@ impl Client {
     /// A public client authenticates with nothing (`token_endpoint_auth_method=none`).
     pub fn is_public(&self) -> bool {
         self.token_endpoint_auth_method == "none"
+    }
+}
+
+/// `null` reads as the type's default, as in Go's `encoding/json`.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Unix seconds as RFC 3339 in UTC with whole seconds, the way Hydra renders its
+/// timestamps (`2021-01-31T12:00:00Z`).
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// The inverse of [`rfc3339`]; `None` when `s` is not an RFC 3339 timestamp.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    OffsetDateTime::parse(s, &Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_means_not_set_for_every_field() {
+        let c: Client = serde_json::from_str(
+            r#"{"client_id":"a","redirect_uris":null,"client_name":null,"frontchannel_logout_session_required":null,"client_secret_expires_at":null,"jwks":null,"metadata":null}"#,
+        )
+        .unwrap();
+        assert_eq!(c.client_id, "a");
+        assert!(c.redirect_uris.is_empty());
+        assert_eq!(c.client_name, "");
+        assert!(c.jwks.is_none() && c.metadata.is_none());
+    }
+
+    #[test]
+    fn wrong_types_are_refused() {
+        assert!(serde_json::from_str::<Client>(r#"{"redirect_uris":"x"}"#).is_err());
+        assert!(serde_json::from_str::<Client>(r#"{"client_name":5}"#).is_err());
+    }
+
+    #[test]
+    fn timestamps_round_trip() {
+        assert_eq!(rfc3339(1_612_094_400), "2021-01-31T12:00:00Z");
+        assert_eq!(parse_rfc3339("2021-01-31T12:00:00Z"), Some(1_612_094_400));
+        assert_eq!(parse_rfc3339("yesterday"), None);
     }
 }

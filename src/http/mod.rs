@@ -1,6 +1,7 @@
 //! HTTP: the public and admin routers, shared middleware and error rendering.
 //! Each area has its own `routes()` function; this module assembles them.
 
+pub mod admin;
 pub mod error;
 pub mod extract;
 mod fallback;
@@ -30,6 +31,7 @@ pub fn admin_router(state: AppState) -> Router {
         .route(paths::HEALTH_ALIVE, get(health::alive))
         .route(paths::HEALTH_READY, get(health::ready))
         .route(paths::VERSION, get(health::version))
-        .route(paths::METRICS, get(metrics::prometheus));
+        .route(paths::METRICS, get(metrics::prometheus))
+        .merge(admin::clients::routes());
     middleware::wrap(routes, state, "admin")
 }

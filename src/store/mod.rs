@@ -8,9 +8,11 @@
 //! Single-use values (codes, refresh tokens, challenges) are consumed with one
 //! conditional `UPDATE … RETURNING`, which is atomic on both backends without row locks.
 
+mod clients;
 mod dsn;
 mod meta;
 
+pub use clients::HashUpdate;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod clients;
 mod config_errors;
 mod health;
 mod readiness;

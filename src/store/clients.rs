@@ -1,0 +1,141 @@
+//! OAuth 2.0 clients. List fields are JSON text, times unix seconds; the secret hash is
+//! its own column and never part of a returned `Client`.
+
+use super::{with_pool, Store, StoreError, StoreResult};
+use crate::client::{Client, ClientFilter};
+use row::{
+    bind_data, ClientRow, ClientRowWithHash, Values, INSERT, SELECT, SELECT_WITH_HASH, UPDATE,
+};
+
+mod row;
+
+/// What an update does with the stored secret hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashUpdate<'a> {
+    /// Leave it as it is (no new secret was given).
+    Keep,
+    Set(&'a str),
+    /// Remove it (the client became public).
+    Clear,
+}
+
+impl Store {
+    /// Stores a new client; a taken `client_id` is `Conflict("client_id")`.
+    pub async fn insert_client(&self, c: &Client, secret_hash: Option<&str>) -> StoreResult<()> {
+        let v = Values::of(c)?;
+        with_pool!(self, |p| {
+            let q = sqlx::query(&INSERT)
+                .bind(&c.client_id)
+                .bind(secret_hash)
+                .bind(v.created_at);
+            bind_data!(q, c, v)
+                .execute(p)
+                .await
+                .map_err(StoreError::conflict_on("client_id"))?;
+        });
+        Ok(())
+    }
+
+    pub async fn get_client(&self, id: &str) -> StoreResult<Option<Client>> {
+        let sql = format!("{} WHERE id = $1", *SELECT);
+        let row: Option<ClientRow> = with_pool!(self, |p| {
+            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+        });
+        row.map(ClientRow::into_client).transpose()
+    }
+
+    /// The client and its secret hash in one query: the token endpoint's hot path.
+    pub async fn get_client_with_secret_hash(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<(Client, Option<String>)>> {
+        let row: Option<ClientRowWithHash> = with_pool!(self, |p| {
+            sqlx::query_as(&SELECT_WITH_HASH)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.map(|r| Ok((r.row.into_client()?, r.secret_hash)))
+            .transpose()
+    }
+
+    /// Replaces every field but `client_id` and `created_at`; `false` if there is no such
+    /// client.
+    pub async fn update_client(&self, c: &Client, hash: HashUpdate<'_>) -> StoreResult<bool> {
+        let v = Values::of(c)?;
+        let (keep, new_hash) = match hash {
+            HashUpdate::Keep => (true, None),
+            HashUpdate::Set(h) => (false, Some(h)),
+            HashUpdate::Clear => (false, None),
+        };
+        let done = with_pool!(self, |p| {
+            let q = sqlx::query(&UPDATE)
+                .bind(&c.client_id)
+                .bind(keep)
+                .bind(new_hash);
+            bind_data!(q, c, v).execute(p).await?.rows_affected()
+        });
+        Ok(done > 0)
+    }
+
+    /// `false` if there was no such client.
+    pub async fn delete_client(&self, id: &str) -> StoreResult<bool> {
+        let done = with_pool!(self, |p| {
+            sqlx::query("DELETE FROM clients WHERE id = $1")
+                .bind(id)
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(done > 0)
+    }
+
+    /// One page of clients in creation order, and how many match `filter` in total.
+    pub async fn list_clients(
+        &self,
+        limit: i64,
+        offset: i64,
+        filter: &ClientFilter,
+    ) -> StoreResult<(Vec<Client>, i64)> {
+        let mut conds = Vec::new();
+        let mut binds: Vec<&str> = Vec::new();
+        for (col, val) in [
+            ("client_name", &filter.client_name),
+            ("owner", &filter.owner),
+        ] {
+            if let Some(v) = val {
+                binds.push(v);
+                conds.push(format!("{col} = ${}", binds.len()));
+            }
+        }
+        let filter_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conds.join(" AND "))
+        };
+        let n = binds.len();
+        let page_sql = format!(
+            "{}{filter_sql} ORDER BY pk LIMIT ${} OFFSET ${}",
+            *SELECT,
+            n + 1,
+            n + 2
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM clients{filter_sql}");
+        let (rows, total): (Vec<ClientRow>, i64) = with_pool!(self, |p| {
+            let mut page = sqlx::query_as(&page_sql);
+            let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+            for b in &binds {
+                page = page.bind(*b);
+                count = count.bind(*b);
+            }
+            let rows = page.bind(limit).bind(offset).fetch_all(p).await?;
+            let total = count.fetch_one(p).await?.0;
+            (rows, total)
+        });
+        let clients = rows
+            .into_iter()
+            .map(ClientRow::into_client)
+            .collect::<StoreResult<_>>()?;
+        Ok((clients, total))
+    }
+}
