@@ -43,6 +43,11 @@ enum Command {
     },
     /// Print the version.
     Version,
+    /// Manage the built-in user directory (create, list, delete, set-password).
+    Users {
+        #[command(subcommand)]
+        what: crate::user::cli::UsersCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +93,9 @@ fn settings(cli_config: Option<&PathBuf>) -> anyhow::Result<config::Settings> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Users { what } => {
+            crate::user::cli::run(what, settings(cli.config.as_ref())?).await
+        }
         Command::Version => {
             println!("portcullis v{}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -16,5 +16,6 @@ pub mod secret;
 pub mod store;
 pub mod telemetry;
 pub mod token;
+pub mod user;
 
 pub use app::{App, AppState, BuildOptions};

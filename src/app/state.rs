@@ -13,12 +13,14 @@ pub struct AppState {
     pub keys: Arc<SystemKeys>,
     pub metrics: Arc<Metrics>,
     pub secrets: Arc<crate::client::SecretVerifier>,
+    pub passwords: Arc<crate::user::Passwords>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
         let secrets = crate::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
         AppState {
+            passwords: Arc::new(crate::user::Passwords::new(&settings.oauth2.hashers.argon2)),
             secrets: Arc::new(secrets),
             settings: Arc::new(settings),
             store,

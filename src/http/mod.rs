@@ -32,6 +32,7 @@ pub fn admin_router(state: AppState) -> Router {
         .route(paths::HEALTH_READY, get(health::ready))
         .route(paths::VERSION, get(health::version))
         .route(paths::METRICS, get(metrics::prometheus))
-        .merge(admin::clients::routes());
+        .merge(admin::clients::routes())
+        .merge(admin::users::routes());
     middleware::wrap(routes, state, "admin")
 }

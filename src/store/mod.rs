@@ -11,6 +11,7 @@
 mod clients;
 mod dsn;
 mod meta;
+mod users;
 
 pub use clients::HashUpdate;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};

@@ -7,3 +7,4 @@ mod clients;
 mod config_errors;
 mod health;
 mod readiness;
+mod users;

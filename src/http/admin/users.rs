@@ -1,0 +1,188 @@
+//! `/admin/users`: the built-in user directory (a Portcullis extension; Hydra has none).
+//! Errors are Hydra's genericError; listing paginates like `/clients` (`limit` default
+//! 100, at most 500, `offset`, `Link` and `X-Total-Count` headers). No response ever
+//! contains a password or a hash.
+
+use crate::app::AppState;
+use crate::http::admin::clients::pagination_headers;
+use crate::http::error::ApiError;
+use crate::http::extract::Json;
+use crate::secret::Secret;
+use crate::user::{self, ListQuery, NewUser, UserError, UserProfile, UserView};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::Router;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const USERS: &str = "/admin/users";
+pub const USER: &str = "/admin/users/{id}";
+pub const USER_PASSWORD: &str = "/admin/users/{id}/password";
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 500;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(USERS, get(list).post(create))
+        .route(USER, get(get_one).put(update).delete(delete))
+        .route(USER_PASSWORD, put(set_password))
+}
+
+/// The profile fields of a request body. As in Go's `encoding/json` (and so Hydra),
+/// `null` means "not set"; unknown fields are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ProfileBody {
+    email: Option<String>,
+    name: Option<String>,
+    roles: Option<Vec<String>>,
+    groups: Option<Vec<String>>,
+    email_verified: Option<bool>,
+    disabled: Option<bool>,
+    /// Refused on `PUT /admin/users/{id}`, which must not change it silently.
+    password: Option<Secret>,
+}
+
+impl ProfileBody {
+    fn profile(self) -> UserProfile {
+        UserProfile {
+            email: self.email.unwrap_or_default(),
+            name: self.name.unwrap_or_default(),
+            roles: self.roles.unwrap_or_default(),
+            groups: self.groups.unwrap_or_default(),
+            email_verified: self.email_verified.unwrap_or_default(),
+            disabled: self.disabled.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordBody {
+    password: Option<Secret>,
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn api_error(e: UserError) -> ApiError {
+    match e {
+        UserError::Invalid(msg) => ApiError::bad_request(msg),
+        UserError::NotFound => ApiError::not_found("Unable to locate the resource"),
+        UserError::Store(e) => e.into(),
+        UserError::Hash(e) => ApiError::internal(e),
+    }
+}
+
+/// A path that cannot be read (e.g. invalid percent-encoding) names no user.
+fn user_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    path.map(|Path(id)| id)
+        .map_err(|_| ApiError::not_found("Unable to locate the resource"))
+}
+
+fn missing_password() -> ApiError {
+    ApiError::bad_request("The request body field `password` is missing")
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Json(body): Json<ProfileBody>,
+) -> Result<Response, ApiError> {
+    let mut body = body;
+    let password = body.password.take().ok_or_else(missing_password)?;
+    let new = NewUser {
+        profile: body.profile(),
+        password,
+    };
+    let u = user::create(&state.store, &state.passwords, new, now())
+        .await
+        .map_err(api_error)?;
+    Ok((StatusCode::CREATED, axum::Json(UserView::from(&u))).into_response())
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = user_id(path)?;
+    let u = user::get(&state.store, &id).await.map_err(api_error)?;
+    Ok(axum::Json(UserView::from(&u)).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    Json(body): Json<ProfileBody>,
+) -> Result<Response, ApiError> {
+    let id = user_id(path)?;
+    if body.password.is_some() {
+        return Err(ApiError::bad_request(
+            "The password cannot be changed here; use PUT /admin/users/{id}/password",
+        ));
+    }
+    let u = user::update(&state.store, &id, body.profile(), now())
+        .await
+        .map_err(api_error)?;
+    Ok(axum::Json(UserView::from(&u)).into_response())
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    Json(body): Json<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    let id = user_id(path)?;
+    let password = body.password.ok_or_else(missing_password)?;
+    user::set_password(&state.store, &state.passwords, &id, &password, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let id = user_id(path)?;
+    user::delete(&state.store, &id).await.map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Paginated exactly like `/clients` (same parsing, same `Link` and `X-Total-Count`);
+/// `?email=` narrows the list to the user with that address (any case).
+async fn list(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let mut q: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        q.entry(k.into_owned()).or_default().push(v.into_owned());
+    }
+    // ory/x `pagination.Parse(r, 100, 0, 500)`, as for clients: unparsable values mean
+    // the default, the limit is capped at 500, negatives become 0.
+    let number = |k: &str, default: i64| {
+        q.get(k)
+            .and_then(|v| v.first())
+            .filter(|v| !v.is_empty())
+            .map_or(default, |v| v.parse().unwrap_or(default))
+    };
+    let limit = number("limit", DEFAULT_LIMIT).clamp(0, MAX_LIMIT);
+    let offset = number("offset", 0).max(0);
+    let email = q
+        .get("email")
+        .and_then(|v| v.first())
+        .filter(|e| !e.trim().is_empty())
+        .cloned();
+    let query = ListQuery {
+        email,
+        limit,
+        offset,
+    };
+    let page = user::list(&state.store, &query).await.map_err(api_error)?;
+    let views: Vec<UserView> = page.users.iter().map(UserView::from).collect();
+    let mut headers = HeaderMap::new();
+    pagination_headers(&mut headers, uri.path(), q, page.total, limit, offset);
+    Ok((headers, axum::Json(views)).into_response())
+}

@@ -1,0 +1,342 @@
+//! The domain login check, `portcullis::user::authenticate`, against a real store.
+
+use crate::helpers::{base_settings, fresh_dsn, Backend};
+use crate::on_both_backends;
+use portcullis::config::Settings;
+use portcullis::secret::Secret;
+use portcullis::user::{self, LoginError, NewUser, UserProfile};
+use portcullis::{App, AppState, BuildOptions};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+on_both_backends!(
+    every_login_failure_gives_the_same_answer,
+    repeated_failures_lock_the_account_until_the_lockout_ends,
+    a_successful_login_resets_the_account_counter,
+    repeated_failures_from_one_address_lock_that_address,
+    an_unknown_email_costs_as_much_as_a_wrong_password,
+);
+
+const NOW: i64 = 1_700_000_000;
+const PASSWORD: &str = "correct horse battery";
+
+/// The app state on a fresh database (no HTTP server: the login check is plain Rust).
+async fn state(backend: Backend, cheap: bool) -> Option<(AppState, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let dsn = fresh_dsn(backend, dir.path()).await?;
+    let mut s: Settings = base_settings(&dsn);
+    if cheap {
+        // The lowest cost settings allow, so tests that fail many logins stay quick.
+        s.oauth2.hashers.argon2.memory = 8 * 1024;
+        s.oauth2.hashers.argon2.iterations = 1;
+    }
+    let app = App::build(s, BuildOptions::default()).await.unwrap();
+    Some((app.state, dir))
+}
+
+macro_rules! state_or_skip {
+    ($backend:expr, $cheap:expr) => {
+        match state($backend, $cheap).await {
+            Some(s) => s,
+            None => return,
+        }
+    };
+}
+
+async fn add_user(state: &AppState, email: &str, disabled: bool) -> user::User {
+    let new = NewUser {
+        profile: UserProfile {
+            email: email.into(),
+            name: "Test".into(),
+            disabled,
+            ..Default::default()
+        },
+        password: Secret::new(PASSWORD),
+    };
+    user::create(&state.store, &state.passwords, new, NOW)
+        .await
+        .unwrap()
+}
+
+fn addr(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+async fn login(
+    state: &AppState,
+    email: &str,
+    pw: &str,
+    from: &str,
+    now: i64,
+) -> Result<user::User, LoginError> {
+    user::authenticate(state, email, &Secret::new(pw), addr(from), now).await
+}
+
+fn assert_invalid(r: Result<user::User, LoginError>, what: &str) {
+    match r {
+        Err(LoginError::InvalidCredentials) => {}
+        other => panic!("{what}: expected InvalidCredentials, got {other:?}"),
+    }
+}
+
+fn assert_throttled(r: Result<user::User, LoginError>, what: &str) -> u64 {
+    match r {
+        Err(LoginError::Throttled { retry_after_secs }) => {
+            assert!(retry_after_secs > 0, "{what}");
+            retry_after_secs
+        }
+        other => panic!("{what}: expected Throttled, got {other:?}"),
+    }
+}
+
+async fn every_login_failure_gives_the_same_answer(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend, true);
+    let alice = add_user(&state, "alice@example.com", false).await;
+    add_user(&state, "mallory@example.com", true).await;
+
+    let ok = login(&state, " ALICE@example.com", PASSWORD, "192.0.2.1", NOW)
+        .await
+        .unwrap();
+    assert_eq!(ok.id, alice.id);
+    assert_eq!(ok.email, "alice@example.com");
+
+    let failures = [
+        login(
+            &state,
+            "alice@example.com",
+            "wrong password",
+            "192.0.2.1",
+            NOW,
+        )
+        .await,
+        login(&state, "nobody@example.com", PASSWORD, "192.0.2.1", NOW).await,
+        login(&state, "mallory@example.com", PASSWORD, "192.0.2.1", NOW).await,
+        login(&state, "", PASSWORD, "192.0.2.1", NOW).await,
+        login(
+            &state,
+            "alice@example.com",
+            &"x".repeat(5000),
+            "192.0.2.1",
+            NOW,
+        )
+        .await,
+    ];
+    let messages: Vec<String> = failures
+        .into_iter()
+        .map(|r| {
+            let e = r.unwrap_err();
+            let msg = e.to_string();
+            assert_invalid(Err(e), &msg);
+            msg
+        })
+        .collect();
+    assert!(messages.iter().all(|m| m == &messages[0]), "{messages:?}");
+}
+
+async fn repeated_failures_lock_the_account_until_the_lockout_ends(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend, true);
+    add_user(&state, "bob@example.com", false).await;
+    // Five failures from five addresses: the account, not an address, is what locks.
+    for i in 0..5 {
+        let from = format!("192.0.2.{}", 10 + i);
+        assert_invalid(
+            login(&state, "bob@example.com", "nope nope", &from, NOW + i).await,
+            "failure",
+        );
+    }
+    // Now even the right password is refused, in any case of the email, from anywhere.
+    let wait = assert_throttled(
+        login(&state, "Bob@Example.com", PASSWORD, "198.51.100.1", NOW + 5).await,
+        "locked",
+    );
+    assert!(wait <= 15 * 60, "{wait}");
+    assert!(wait >= 15 * 60 - 5, "{wait}");
+    // Other accounts are unaffected.
+    add_user(&state, "carol@example.com", false).await;
+    login(
+        &state,
+        "carol@example.com",
+        PASSWORD,
+        "198.51.100.1",
+        NOW + 5,
+    )
+    .await
+    .unwrap();
+    // The lock ends.
+    login(
+        &state,
+        "bob@example.com",
+        PASSWORD,
+        "198.51.100.1",
+        NOW + 5 + wait as i64,
+    )
+    .await
+    .unwrap();
+
+    // Unknown emails lock the same way, so a lockout does not reveal an account.
+    for i in 0..5 {
+        assert_invalid(
+            login(
+                &state,
+                "ghost@example.com",
+                "nope nope",
+                "203.0.113.1",
+                NOW + i,
+            )
+            .await,
+            "ghost",
+        );
+    }
+    assert_throttled(
+        login(
+            &state,
+            "ghost@example.com",
+            "nope nope",
+            "203.0.113.2",
+            NOW + 6,
+        )
+        .await,
+        "ghost locked",
+    );
+}
+
+async fn a_successful_login_resets_the_account_counter(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend, true);
+    add_user(&state, "dave@example.com", false).await;
+    for round in 0..3 {
+        for i in 0..4 {
+            let r = login(
+                &state,
+                "dave@example.com",
+                "nope nope",
+                &format!("192.0.2.{round}"),
+                NOW + i,
+            )
+            .await;
+            assert_invalid(r, "four failures are allowed");
+        }
+        login(
+            &state,
+            "dave@example.com",
+            PASSWORD,
+            &format!("192.0.2.{round}"),
+            NOW + 4,
+        )
+        .await
+        .unwrap();
+    }
+    // Without the success in between, the fifth failure locks.
+    for i in 0..5 {
+        assert_invalid(
+            login(
+                &state,
+                "dave@example.com",
+                "nope nope",
+                "192.0.2.9",
+                NOW + i,
+            )
+            .await,
+            "failure",
+        );
+    }
+    assert_throttled(
+        login(&state, "dave@example.com", PASSWORD, "192.0.2.9", NOW + 5).await,
+        "locked",
+    );
+}
+
+async fn repeated_failures_from_one_address_lock_that_address(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend, true);
+    add_user(&state, "erin@example.com", false).await;
+    // Twenty different accounts (one failure each), all from one IPv6 /64.
+    for i in 0..20 {
+        let from = format!("2001:db8:7:7::{:x}", i + 1);
+        let r = login(
+            &state,
+            &format!("guess{i}@example.com"),
+            "nope nope",
+            &from,
+            NOW + i,
+        )
+        .await;
+        assert_invalid(r, "failure");
+    }
+    let wait = assert_throttled(
+        login(
+            &state,
+            "erin@example.com",
+            PASSWORD,
+            "2001:db8:7:7::ffff",
+            NOW + 20,
+        )
+        .await,
+        "address locked",
+    );
+    assert!(wait <= 15 * 60, "{wait}");
+    // Another address logs in as usual, and the locked one may again once the lock ends.
+    login(
+        &state,
+        "erin@example.com",
+        PASSWORD,
+        "2001:db8:7:8::1",
+        NOW + 20,
+    )
+    .await
+    .unwrap();
+    login(
+        &state,
+        "erin@example.com",
+        PASSWORD,
+        "2001:db8:7:7::1",
+        NOW + 20 + wait as i64,
+    )
+    .await
+    .unwrap();
+}
+
+/// With the default cost, the unknown-email path must take at least half the time of the
+/// wrong-password path: it really runs argon2id on the dummy hash. Minimums of several
+/// interleaved runs, so other load on the machine does not decide the result.
+async fn an_unknown_email_costs_as_much_as_a_wrong_password(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend, false);
+    for u in ["u0@example.com", "u1@example.com"] {
+        add_user(&state, u, false).await;
+    }
+    let (mut unknown, mut wrong) = (Duration::MAX, Duration::MAX);
+    for i in 0..6 {
+        let from = format!("192.0.2.{}", 100 + i);
+        let t = Instant::now();
+        assert_invalid(
+            login(
+                &state,
+                &format!("nobody{i}@example.com"),
+                "nope nope",
+                &from,
+                NOW,
+            )
+            .await,
+            "unknown",
+        );
+        unknown = unknown.min(t.elapsed());
+        let t = Instant::now();
+        // Three failures per account stay under the account limit.
+        assert_invalid(
+            login(
+                &state,
+                &format!("u{}@example.com", i % 2),
+                "nope nope",
+                &from,
+                NOW,
+            )
+            .await,
+            "wrong",
+        );
+        wrong = wrong.min(t.elapsed());
+    }
+    assert!(
+        unknown * 2 >= wrong,
+        "unknown email took {unknown:?}, wrong password {wrong:?}"
+    );
+    // And both are real argon2 runs, not something fast.
+    assert!(wrong >= Duration::from_millis(5), "{wrong:?}");
+}
