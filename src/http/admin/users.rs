@@ -91,9 +91,8 @@ fn missing_password() -> ApiError {
 
 async fn create(
     State(state): State<AppState>,
-    Json(body): Json<ProfileBody>,
+    Json(mut body): Json<ProfileBody>,
 ) -> Result<Response, ApiError> {
-    let mut body = body;
     let password = body.password.take().ok_or_else(missing_password)?;
     let new = NewUser {
         profile: body.profile(),

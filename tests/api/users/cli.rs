@@ -11,13 +11,26 @@ use tokio::io::AsyncWriteExt;
 
 on_both_backends!(the_cli_creates_lists_sets_passwords_and_deletes_users);
 
+#[tokio::test]
+async fn the_cli_on_an_unmigrated_database_says_to_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let dsn = format!("sqlite://{}", dir.path().join("empty.sqlite").display());
+    let out = run_cli(&dsn, &["list"], "").await;
+    let err = failure(&out);
+    assert!(err.contains("migrate sql -e"), "{err}");
+}
+
 /// Runs `portcullis users ARGS` with the test database and secret, feeding `stdin`.
 async fn cli(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    run_cli(&app.dsn, args, stdin).await
+}
+
+async fn run_cli(dsn: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
         .arg("users")
         .args(args)
         .env_clear()
-        .env("DSN", &app.dsn)
+        .env("DSN", dsn)
         .env("SECRETS_SYSTEM", TEST_SECRET)
         .env("LOG_LEVEL", "warn")
         .stdin(Stdio::piped())

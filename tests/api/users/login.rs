@@ -15,6 +15,7 @@ on_both_backends!(
     a_successful_login_resets_the_account_counter,
     repeated_failures_from_one_address_lock_that_address,
     an_unknown_email_costs_as_much_as_a_wrong_password,
+    a_login_upgrades_a_hash_made_with_other_parameters,
 );
 
 const NOW: i64 = 1_700_000_000;
@@ -24,14 +25,17 @@ const PASSWORD: &str = "correct horse battery";
 async fn state(backend: Backend, cheap: bool) -> Option<(AppState, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
     let dsn = fresh_dsn(backend, dir.path()).await?;
-    let mut s: Settings = base_settings(&dsn);
+    Some((state_on(&dsn, cheap).await, dir))
+}
+
+async fn state_on(dsn: &str, cheap: bool) -> AppState {
+    let mut s: Settings = base_settings(dsn);
     if cheap {
         // The lowest cost settings allow, so tests that fail many logins stay quick.
         s.oauth2.hashers.argon2.memory = 8 * 1024;
         s.oauth2.hashers.argon2.iterations = 1;
     }
-    let app = App::build(s, BuildOptions::default()).await.unwrap();
-    Some((app.state, dir))
+    App::build(s, BuildOptions::default()).await.unwrap().state
 }
 
 macro_rules! state_or_skip {
@@ -339,4 +343,75 @@ async fn an_unknown_email_costs_as_much_as_a_wrong_password(backend: Backend) {
     );
     // And both are real argon2 runs, not something fast.
     assert!(wrong >= Duration::from_millis(5), "{wrong:?}");
+}
+
+async fn stored_hash(backend: Backend, dsn: &str, id: &str) -> String {
+    use sqlx::Connection;
+    let sql = "SELECT password_hash FROM users WHERE id = $1";
+    let row: (String,) = match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(dsn).await.unwrap();
+            sqlx::query_as(sql)
+                .bind(id)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(dsn).await.unwrap();
+            sqlx::query_as(sql)
+                .bind(id)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        }
+    };
+    row.0
+}
+
+/// Raising the configured cost takes effect for each user at their next login.
+async fn a_login_upgrades_a_hash_made_with_other_parameters(backend: Backend) {
+    let (cheap, _dir) = state_or_skip!(backend, true);
+    let dsn = cheap.settings.dsn.clone().unwrap();
+    let u = add_user(&cheap, "frank@example.com", false).await;
+    let id = u.id.to_string();
+    let before = stored_hash(backend, &dsn, &id).await;
+    assert!(
+        before.starts_with("$argon2id$v=19$m=8192,t=1,p=1$"),
+        "{before}"
+    );
+
+    // A failed login changes nothing.
+    let default_cost = state_on(&dsn, false).await;
+    assert_invalid(
+        login(
+            &default_cost,
+            "frank@example.com",
+            "nope nope",
+            "192.0.2.1",
+            NOW,
+        )
+        .await,
+        "wrong",
+    );
+    assert_eq!(stored_hash(backend, &dsn, &id).await, before);
+
+    login(
+        &default_cost,
+        "frank@example.com",
+        PASSWORD,
+        "192.0.2.1",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let after = stored_hash(backend, &dsn, &id).await;
+    assert!(
+        after.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{after}"
+    );
+    // The new hash is of the same password.
+    login(&cheap, "frank@example.com", PASSWORD, "192.0.2.1", NOW)
+        .await
+        .unwrap();
 }
