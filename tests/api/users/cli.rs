@@ -64,7 +64,7 @@ fn failure(o: &Output) -> String {
 }
 
 async fn verifies(app: &TestApp, backend: Backend, id: &str, password: &str) -> bool {
-    let hash = stored_hash(app, backend, id).await;
+    let hash = stored_hash(backend, &app.dsn, id).await;
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     Passwords::new(&app.settings.oauth2.hashers.argon2)
         .verify(&Secret::new(password), Some(&hash))
