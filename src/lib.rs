@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod crypto;
+pub mod flow;
 pub mod http;
 pub mod oauth2;
 pub mod secret;

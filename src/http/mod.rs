@@ -9,6 +9,7 @@ mod health;
 pub mod metrics;
 mod middleware;
 pub mod paths;
+pub mod public;
 pub mod request_id;
 
 pub use error::{ApiError, OAuthError};
@@ -21,7 +22,10 @@ use axum::Router;
 pub fn public_router(state: AppState) -> Router {
     let routes = Router::new()
         .route(paths::HEALTH_ALIVE, get(health::alive))
-        .route(paths::HEALTH_READY, get(health::ready));
+        .route(paths::HEALTH_READY, get(health::ready))
+        .merge(public::authorize::routes())
+        .merge(public::logout::routes())
+        .merge(public::fallbacks::routes());
     middleware::wrap(routes, state, "public")
 }
 
@@ -33,6 +37,7 @@ pub fn admin_router(state: AppState) -> Router {
         .route(paths::VERSION, get(health::version))
         .route(paths::METRICS, get(metrics::prometheus))
         .merge(admin::clients::routes())
+        .merge(admin::flow::routes())
         .merge(admin::users::routes());
     middleware::wrap(routes, state, "admin")
 }

@@ -10,6 +10,7 @@
 
 mod clients;
 mod dsn;
+mod flows;
 mod meta;
 mod users;
 

@@ -5,6 +5,8 @@ mod helpers;
 
 mod clients;
 mod config_errors;
+mod flow;
+mod flow_support;
 mod health;
 mod readiness;
 mod users;

@@ -1,6 +1,7 @@
 //! `/oauth2/auth`: parsing and validating the request, and encoding the response or
 //! error for the client. The login/consent state machine lives in [`crate::flow`].
 
+pub mod code;
 pub mod errors;
 pub mod params;
 pub mod pkce;
@@ -9,6 +10,7 @@ pub mod request;
 pub mod response;
 pub mod scope;
 
+pub use code::AuthorizeCode;
 pub use errors::{AuthError, ErrorStyle};
 pub use params::Params;
 pub use request::{AuthorizeRequest, Policy, RedirectTarget, Rejection};

@@ -1,0 +1,98 @@
+//! The settings the flow needs, resolved once per request from [`AppState`].
+
+use super::cookies::CookieConfig;
+use crate::app::AppState;
+use crate::oauth2::authorize::pkce::PkcePolicy;
+use crate::oauth2::authorize::{ErrorStyle, Policy};
+
+#[derive(Debug, Clone)]
+pub struct FlowConfig {
+    /// The issuer exactly as configured (with its trailing slash, if any).
+    pub issuer: String,
+    /// The public base URL, without a trailing slash.
+    pub public_base: String,
+    pub login_url: String,
+    pub consent_url: String,
+    pub logout_url: String,
+    pub error_url: String,
+    pub post_logout_url: String,
+    /// `ttl.login_consent_request` in seconds.
+    pub request_ttl: i64,
+    /// `ttl.auth_code` in seconds.
+    pub code_ttl: i64,
+    pub style: ErrorStyle,
+    pub cookies: CookieConfig,
+    pub scope_strategy: String,
+    pub pkce: PkcePolicy,
+    pub pairwise_salt: Option<String>,
+}
+
+impl FlowConfig {
+    pub fn new(state: &AppState) -> FlowConfig {
+        let s = &state.settings;
+        let issuer = s
+            .urls
+            .self_
+            .issuer
+            .clone()
+            .unwrap_or_else(|| format!("http://localhost:{}/", s.serve.public.port));
+        let public_base = s
+            .urls
+            .self_
+            .public
+            .clone()
+            .unwrap_or_else(|| issuer.clone());
+        let public_base = public_base.trim_end_matches('/').to_string();
+        let or_fallback = |v: &Option<String>, path: &str| {
+            v.clone().unwrap_or_else(|| format!("{public_base}{path}"))
+        };
+        FlowConfig {
+            login_url: or_fallback(&s.urls.login, "/oauth2/fallbacks/login"),
+            consent_url: or_fallback(&s.urls.consent, "/oauth2/fallbacks/consent"),
+            logout_url: or_fallback(&s.urls.logout, "/oauth2/fallbacks/logout"),
+            error_url: or_fallback(&s.urls.error, "/oauth2/fallbacks/error"),
+            post_logout_url: or_fallback(
+                &s.urls.post_logout_redirect,
+                "/oauth2/fallbacks/logout/callback",
+            ),
+            request_ttl: s.ttl.login_consent_request.as_secs(),
+            code_ttl: s.ttl.auth_code.as_secs(),
+            style: ErrorStyle {
+                legacy: s.oauth2.include_legacy_error_fields,
+                expose_debug: s.oauth2.expose_internal_errors,
+            },
+            cookies: CookieConfig::new(s, &state.keys),
+            scope_strategy: s.strategies.scope.clone(),
+            pkce: PkcePolicy {
+                enforced: s.oauth2.pkce.enforced.unwrap_or(false),
+                enforced_for_public_clients: s
+                    .oauth2
+                    .pkce
+                    .enforced_for_public_clients
+                    .unwrap_or(false),
+                allow_plain: s.oauth2.pkce.allow_plain,
+            },
+            pairwise_salt: s
+                .oidc
+                .subject_identifiers
+                .pairwise
+                .salt
+                .as_ref()
+                .map(|x| x.expose().to_string()),
+            public_base,
+            issuer,
+        }
+    }
+
+    pub fn policy(&self) -> Policy<'_> {
+        Policy {
+            scope_strategy: &self.scope_strategy,
+            pkce: self.pkce,
+        }
+    }
+
+    /// The URL of `/oauth2/auth` with `query`, as the login and consent steps return to.
+    pub fn authorize_url(&self, query: &str) -> String {
+        format!("{}/oauth2/auth?{query}", self.public_base)
+    }
+}

@@ -1,0 +1,83 @@
+//! `/oauth2/auth/sessions/consent` (list, revoke) and `/oauth2/auth/sessions/login`
+//! (end every login session of a subject), also under `/admin`.
+
+use super::{now, views};
+use crate::app::AppState;
+use crate::flow::admin;
+use crate::http::admin::clients::{limit_offset, query_values};
+use crate::http::error::ApiError;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+
+const CONSENT: &str = "/oauth2/auth/sessions/consent";
+const LOGIN: &str = "/oauth2/auth/sessions/login";
+
+pub fn routes() -> Router<AppState> {
+    let mut r = Router::new();
+    for prefix in ["", "/admin"] {
+        r = r
+            .route(
+                &format!("{prefix}{CONSENT}"),
+                get(list_consent).delete(revoke_consent),
+            )
+            .route(&format!("{prefix}{LOGIN}"), delete(revoke_login));
+    }
+    r
+}
+
+fn first(q: &std::collections::BTreeMap<String, Vec<String>>, k: &str) -> String {
+    q.get(k)
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn missing(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        format!("Query parameter '{name}' is not defined but should have been."),
+    )
+}
+
+async fn list_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let q = query_values(&uri);
+    let subject = first(&q, "subject");
+    if subject.is_empty() {
+        return Err(missing("subject"));
+    }
+    let (limit, offset) = limit_offset(&q);
+    let found = admin::consent_sessions(&s, &subject, limit, offset, now()).await?;
+    let body: Vec<_> = found
+        .iter()
+        .map(|(c, client)| views::previous_consent_session(c, client))
+        .collect();
+    Ok(Json(body).into_response())
+}
+
+/// Revokes consent to `client`, or to every client (`all=true`, or no `client`), and
+/// what was issued under it.
+async fn revoke_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let q = query_values(&uri);
+    let subject = first(&q, "subject");
+    if subject.is_empty() {
+        return Err(missing("subject"));
+    }
+    let client = first(&q, "client");
+    let client = (!client.is_empty()).then_some(client.as_str());
+    admin::revoke_consent(&s, &subject, client).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn revoke_login(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let q = query_values(&uri);
+    let subject = first(&q, "subject");
+    if subject.is_empty() {
+        return Err(missing("subject"));
+    }
+    admin::revoke_login_sessions(&s, &subject).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

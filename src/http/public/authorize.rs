@@ -1,0 +1,101 @@
+//! `GET|POST /oauth2/auth`: parse the request and cookies, run the flow, render the
+//! reply. The protocol lives in `crate::flow` and `crate::oauth2::authorize`.
+
+use super::logout::frontchannel_page;
+use crate::app::AppState;
+use crate::flow::cookies::RequestCookies;
+use crate::flow::{BrowserReply, ReplyKind};
+use crate::oauth2::authorize::response::form_post_page;
+use crate::oauth2::authorize::Params;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub const AUTH: &str = "/oauth2/auth";
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route(AUTH, get(authorize_get).post(authorize_post))
+}
+
+pub(super) fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub(super) fn cookies(headers: &HeaderMap) -> RequestCookies {
+    RequestCookies::parse(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
+}
+
+async fn authorize_get(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    run(state, uri, headers, Bytes::new()).await
+}
+
+async fn authorize_post(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    run(state, uri, headers, body).await
+}
+
+async fn run(state: AppState, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let cfg = crate::flow::config::FlowConfig::new(&state);
+    let reply = match Params::parse(uri.query().unwrap_or(""), &body) {
+        Ok(params) => {
+            crate::flow::authorize::authorize(&state, &params, &cookies(&headers), now()).await
+        }
+        Err(e) => BrowserReply::error_page(&cfg, &e, Vec::new()),
+    };
+    render(reply)
+}
+
+/// Renders a flow reply: a 302 or an HTML page, never cached, with its cookies.
+pub(super) fn render(reply: BrowserReply) -> Response {
+    let mut resp = match reply.kind {
+        ReplyKind::Redirect(location) => match HeaderValue::from_str(&location) {
+            Ok(v) => (StatusCode::FOUND, [(header::LOCATION, v)]).into_response(),
+            Err(_) => {
+                crate::http::ApiError::internal("a redirect location is not a valid header value")
+                    .into_response()
+            }
+        },
+        ReplyKind::FormPost { action, fields } => html(form_post_page(&action, &fields)),
+        ReplyKind::FrontChannelLogout { urls, redirect_to } => {
+            html(frontchannel_page(&urls, &redirect_to))
+        }
+    };
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    // The code or challenge in the URL must not leak to the next site.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    for c in reply.cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+pub(super) fn html(body: String) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,3 @@
+pub mod authorize;
+pub mod fallbacks;
+pub mod logout;
