@@ -48,6 +48,11 @@ enum Command {
         #[command(subcommand)]
         what: crate::user::cli::UsersCommand,
     },
+    /// Maintain the JSON Web Keys (rotate-secret).
+    Keys {
+        #[command(subcommand)]
+        what: crate::jwk::cli::KeysCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -96,6 +101,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users { what } => {
             crate::user::cli::run(what, settings(cli.config.as_ref())?).await
         }
+        Command::Keys { what } => crate::jwk::cli::run(what, settings(cli.config.as_ref())?).await,
         Command::Version => {
             println!("portcullis v{}", env!("CARGO_PKG_VERSION"));
             Ok(())

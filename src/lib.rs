@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod flow;
 pub mod http;
+pub mod jwk;
 pub mod oauth2;
 pub mod secret;
 pub mod store;

@@ -72,6 +72,13 @@ impl App {
         }
         secret::check_against_store(&store, &keys).await?;
         let state = AppState::new(settings, store, keys, Metrics::new());
+        // Hydra creates the ID-token and access-token key sets at start; safe with
+        // several replicas starting at once (see `KeyManager::ensure_default_sets`).
+        state
+            .jwks
+            .ensure_default_sets()
+            .await
+            .context("cannot create the default JSON Web Key Sets")?;
         Ok(App { state, started })
     }
 

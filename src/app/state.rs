@@ -13,18 +13,22 @@ pub struct AppState {
     pub keys: Arc<SystemKeys>,
     pub metrics: Arc<Metrics>,
     pub secrets: Arc<crate::client::SecretVerifier>,
+    pub jwks: Arc<crate::jwk::KeyManager>,
     pub passwords: Arc<crate::user::Passwords>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
         let secrets = crate::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
+        let keys = Arc::new(keys);
+        let jwks = Arc::new(crate::jwk::KeyManager::new(store.clone(), keys.clone()));
         AppState {
             passwords: Arc::new(crate::user::Passwords::new(&settings.oauth2.hashers.argon2)),
+            jwks,
             secrets: Arc::new(secrets),
             settings: Arc::new(settings),
             store,
-            keys: Arc::new(keys),
+            keys,
             metrics,
         }
     }

@@ -23,6 +23,7 @@ pub fn public_router(state: AppState) -> Router {
     let routes = Router::new()
         .route(paths::HEALTH_ALIVE, get(health::alive))
         .route(paths::HEALTH_READY, get(health::ready))
+        .merge(public::jwks::routes())
         .merge(public::authorize::routes())
         .merge(public::logout::routes())
         .merge(public::fallbacks::routes());
@@ -38,6 +39,7 @@ pub fn admin_router(state: AppState) -> Router {
         .route(paths::METRICS, get(metrics::prometheus))
         .merge(admin::clients::routes())
         .merge(admin::flow::routes())
+        .merge(admin::keys::routes())
         .merge(admin::users::routes());
     middleware::wrap(routes, state, "admin")
 }

@@ -11,11 +11,13 @@
 mod clients;
 mod dsn;
 mod flows;
+mod keys;
 mod meta;
 mod users;
 
 pub use clients::HashUpdate;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
+pub use keys::{KeyRow, NewKey};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -8,5 +8,6 @@ mod config_errors;
 mod flow;
 mod flow_support;
 mod health;
+mod keys;
 mod readiness;
 mod users;

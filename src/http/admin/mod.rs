@@ -1,3 +1,4 @@
 pub mod clients;
+pub mod keys;
 pub mod users;
 pub mod flow;

@@ -1,3 +1,4 @@
+pub mod jwks;
 pub mod authorize;
 pub mod fallbacks;
 pub mod logout;
