@@ -230,3 +230,15 @@ pub async fn sql(app: &TestApp, query: &str) {
         sqlx::query(query).execute(&mut c).await.unwrap();
     }
 }
+
+/// A single integer from the app's database.
+pub async fn count(app: &TestApp, query: &str) -> i64 {
+    use sqlx::Connection;
+    if app.dsn.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&app.dsn).await.unwrap();
+        sqlx::query_scalar(query).fetch_one(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&app.dsn).await.unwrap();
+        sqlx::query_scalar(query).fetch_one(&mut c).await.unwrap()
+    }
+}

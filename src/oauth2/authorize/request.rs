@@ -27,7 +27,7 @@ pub enum Rejection {
     /// The client or its redirect URI cannot be trusted: show the error page.
     ErrorPage(AuthError),
     /// Tell the client.
-    Client(AuthError, RedirectTarget),
+    Client(AuthError, Box<RedirectTarget>),
 }
 
 /// The OpenID Connect parameters passed through to the login app.
@@ -127,7 +127,7 @@ pub fn validate(
         mode: explicit_mode.unwrap_or(default_mode),
         state: state.clone(),
     };
-    let fail = |e: AuthError| Rejection::Client(e, target.clone());
+    let fail = |e: AuthError| Rejection::Client(e, Box::new(target.clone()));
 
     if params.has("request") {
         return Err(fail(AuthError::request_not_supported(
@@ -235,7 +235,7 @@ fn check_response_types(
     let in_query = |e: AuthError| {
         let mut t = target.clone();
         t.mode = explicit_mode.unwrap_or(ResponseMode::Query);
-        Rejection::Client(e, t)
+        Rejection::Client(e, Box::new(t))
     };
     if types.is_empty() {
         return Err(in_query(AuthError::unsupported_response_type(
@@ -273,7 +273,7 @@ fn check_response_types(
             AuthError::unsupported_response_mode(
                 "Tokens must not be returned in the query: use response_mode fragment or form_post.",
             ),
-            RedirectTarget { mode: ResponseMode::Fragment, ..target.clone() },
+            Box::new(RedirectTarget { mode: ResponseMode::Fragment, ..target.clone() }),
         ));
     }
     Ok(())

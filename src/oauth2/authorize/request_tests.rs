@@ -28,7 +28,7 @@ const OK: &str = "client_id=app&response_type=code&redirect_uri=https%3A%2F%2Fap
 
 fn client_error(q: &str) -> (AuthError, RedirectTarget) {
     match validate(&params(q), &client(), policy()) {
-        Err(Rejection::Client(e, t)) => (e, t),
+        Err(Rejection::Client(e, t)) => (e, *t),
         other => panic!("expected an error for the client, got {other:?}"),
     }
 }
