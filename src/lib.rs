@@ -14,6 +14,7 @@ pub mod flow;
 pub mod http;
 pub mod jwk;
 pub mod oauth2;
+pub mod oidc;
 pub mod secret;
 pub mod store;
 pub mod telemetry;

@@ -26,7 +26,11 @@ pub fn public_router(state: AppState) -> Router {
         .merge(public::jwks::routes())
         .merge(public::authorize::routes())
         .merge(public::logout::routes())
-        .merge(public::fallbacks::routes());
+        .merge(public::fallbacks::routes())
+        .merge(public::token::routes())
+        .merge(public::revoke::routes())
+        .merge(public::userinfo::routes())
+        .merge(public::discovery::routes());
     middleware::wrap(routes, state, "public")
 }
 
@@ -40,6 +44,8 @@ pub fn admin_router(state: AppState) -> Router {
         .merge(admin::clients::routes())
         .merge(admin::flow::routes())
         .merge(admin::keys::routes())
-        .merge(admin::users::routes());
+        .merge(admin::users::routes())
+        .merge(admin::introspect::routes())
+        .merge(admin::tokens::routes());
     middleware::wrap(routes, state, "admin")
 }

@@ -2,3 +2,14 @@
 //! response encoding.
 
 pub mod authorize;
+pub mod client_assertion;
+pub mod client_auth;
+pub mod error;
+pub mod flush;
+pub mod grant;
+pub mod introspect;
+pub mod issue;
+pub mod lookup;
+pub mod params;
+pub mod revoke;
+pub mod token;

@@ -13,11 +13,13 @@ mod dsn;
 mod flows;
 mod keys;
 mod meta;
+mod tokens;
 mod users;
 
 pub use clients::HashUpdate;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};
+pub use tokens::{Exchange, NewTokens, TokenRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -1,4 +1,6 @@
 pub mod clients;
 pub mod keys;
 pub mod users;
+pub mod introspect;
+pub mod tokens;
 pub mod flow;

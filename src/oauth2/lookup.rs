@@ -1,0 +1,65 @@
+//! Finding the stored row of a presented access or refresh token.
+//!
+//! The prefix says which table to read (`ptc_at_`, `ptc_rt_`), and the MAC is checked
+//! before the database is touched. A JWT access token is looked up by its signature
+//! segment after its signature was verified with the access-token key set, so it stays
+//! revocable.
+
+use crate::app::AppState;
+use crate::jwk::ACCESS_TOKEN_SET;
+use crate::store::{StoreResult, TokenRow};
+use crate::token::{signature_of, Kind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    Access,
+    Refresh,
+}
+
+impl TokenUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenUse::Access => "access_token",
+            TokenUse::Refresh => "refresh_token",
+        }
+    }
+}
+
+/// A token's row, whatever its state (check [`is_active`]). `Ok(None)` for anything
+/// unknown, malformed or forged; `Err` only when storage fails.
+#[tracing::instrument(skip_all)]
+pub async fn find(state: &AppState, token: &str) -> StoreResult<Option<(TokenUse, TokenRow)>> {
+    let token = token.trim();
+    if token.starts_with(Kind::RefreshToken.prefix()) {
+        let Some(sig) = signature_of(Kind::RefreshToken, token, &state.keys) else {
+            return Ok(None);
+        };
+        return Ok(state
+            .store
+            .get_refresh_token(&sig)
+            .await?
+            .map(|r| (TokenUse::Refresh, r)));
+    }
+    let sig = if token.starts_with(Kind::AccessToken.prefix()) {
+        signature_of(Kind::AccessToken, token, &state.keys)
+    } else if token.len() <= 16 * 1024 && token.split('.').count() == 3 {
+        // A JWT access token: only a signature made by our key counts.
+        match state.jwks.verify(ACCESS_TOKEN_SET, token).await {
+            Ok(_) => token.rsplit('.').next().map(str::to_string),
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    let Some(sig) = sig else { return Ok(None) };
+    Ok(state
+        .store
+        .get_access_token(&sig)
+        .await?
+        .map(|r| (TokenUse::Access, r)))
+}
+
+/// Not revoked (refresh tokens: not rotated either) and not expired.
+pub fn is_active(row: &TokenRow, now: i64) -> bool {
+    row.active && (row.expires_at == 0 || row.expires_at > now)
+}

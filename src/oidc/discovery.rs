@@ -1,0 +1,206 @@
+//! The server's URLs, and the discovery documents: OpenID Connect Discovery 1.0
+//! (`/.well-known/openid-configuration`, Hydra's `wellKnown`) and RFC 8414
+//! (`/.well-known/oauth-authorization-server`). Only what works is advertised.
+
+use crate::config::Settings;
+use serde_json::{json, Map, Value};
+
+pub const AUTH_PATH: &str = "/oauth2/auth";
+pub const TOKEN_PATH: &str = "/oauth2/token";
+pub const REVOKE_PATH: &str = "/oauth2/revoke";
+pub const USERINFO_PATH: &str = "/userinfo";
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+pub const LOGOUT_PATH: &str = "/oauth2/sessions/logout";
+
+/// The issuer and the public base URL.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `urls.self.issuer` with exactly one trailing slash, as Hydra writes `iss`.
+    pub issuer: String,
+    /// `urls.self.public` (default: the issuer) without a trailing slash.
+    pub public: String,
+}
+
+impl Urls {
+    pub fn from_settings(s: &Settings) -> Urls {
+        let fallback = || format!("http://localhost:{}", s.serve.public.port);
+        let issuer = s.urls.self_.issuer.clone().unwrap_or_else(fallback);
+        let public = s
+            .urls
+            .self_
+            .public
+            .clone()
+            .unwrap_or_else(|| issuer.clone());
+        Urls {
+            issuer: format!("{}/", issuer.trim_end_matches('/')),
+            public: public.trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{}", self.public, path)
+    }
+
+    /// The token endpoint: the audience private_key_jwt assertions must name.
+    pub fn token_endpoint(&self) -> String {
+        self.public_url(TOKEN_PATH)
+    }
+}
+
+/// JWS algorithms accepted for private_key_jwt client assertions.
+pub const ASSERTION_ALGS: [&str; 9] = [
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
+
+const AUTH_METHODS: [&str; 4] = [
+    "client_secret_post",
+    "client_secret_basic",
+    "private_key_jwt",
+    "none",
+];
+
+fn union(base: &[&str], extra: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+    for e in extra {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    out
+}
+
+fn subject_types(s: &Settings) -> Vec<String> {
+    let configured = &s.oidc.subject_identifiers.supported_types;
+    let salt_set = s
+        .oidc
+        .subject_identifiers
+        .pairwise
+        .salt
+        .as_ref()
+        .is_some_and(|x| !x.is_empty());
+    let mut out: Vec<String> = if configured.is_empty() {
+        vec!["public".into()]
+    } else {
+        configured.clone()
+    };
+    // Pairwise only works with a salt; never advertise it without one.
+    out.retain(|t| t == "public" || (t == "pairwise" && salt_set));
+    if out.is_empty() {
+        out.push("public".into());
+    }
+    out
+}
+
+fn pkce_methods(s: &Settings) -> Vec<&'static str> {
+    if s.oauth2.pkce.allow_plain {
+        vec!["S256", "plain"]
+    } else {
+        vec!["S256"]
+    }
+}
+
+/// Fields both documents share.
+fn common(s: &Settings, u: &Urls) -> Map<String, Value> {
+    let d = &s.webfinger.oidc_discovery;
+    let v = json!({
+        "issuer": u.issuer,
+        "authorization_endpoint": u.public_url(AUTH_PATH),
+        "token_endpoint": u.token_endpoint(),
+        "jwks_uri": u.public_url(JWKS_PATH),
+        "revocation_endpoint": u.public_url(REVOKE_PATH),
+        "scopes_supported": union(&["offline_access", "offline", "openid"], &d.supported_scope),
+        "response_types_supported": ["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"],
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "grant_types_supported": ["authorization_code", "implicit", "client_credentials", "refresh_token"],
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
+        "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+        "revocation_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
+        "code_challenge_methods_supported": pkce_methods(s),
+        "authorization_response_iss_parameter_supported": true,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+const STANDARD_CLAIMS: [&str; 12] = [
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "sid",
+    "at_hash",
+    "c_hash",
+];
+
+/// `/.well-known/openid-configuration`.
+pub fn openid_configuration(s: &Settings, u: &Urls) -> Value {
+    let mut m = common(s, u);
+    let extra = json!({
+        "userinfo_endpoint": u.public_url(USERINFO_PATH),
+        "end_session_endpoint": u.public_url(LOGOUT_PATH),
+        "subject_types_supported": subject_types(s),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "userinfo_signing_alg_values_supported": ["none", "RS256"],
+        "request_object_signing_alg_values_supported": ["none"],
+        "claims_supported": union(&STANDARD_CLAIMS, &s.webfinger.oidc_discovery.supported_claims),
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "require_request_uri_registration": true,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
+        "frontchannel_logout_supported": true,
+        "frontchannel_logout_session_supported": true,
+    });
+    if let Value::Object(e) = extra {
+        m.extend(e);
+    }
+    Value::Object(m)
+}
+
+/// `/.well-known/oauth-authorization-server` (RFC 8414 §2; OpenID fields are allowed).
+pub fn authorization_server_metadata(s: &Settings, u: &Urls) -> Value {
+    let mut m = match openid_configuration(s, u) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    // Not RFC 8414 metadata names, and only meaningful for OpenID Connect.
+    for k in [
+        "request_object_signing_alg_values_supported",
+        "require_request_uri_registration",
+    ] {
+        m.remove(k);
+    }
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_get_one_trailing_slash_on_the_issuer_only() {
+        let mut s = Settings::default();
+        s.urls.self_.issuer = Some("https://op.example/base//".into());
+        let u = Urls::from_settings(&s);
+        assert_eq!(u.issuer, "https://op.example/base/");
+        assert_eq!(u.token_endpoint(), "https://op.example/base/oauth2/token");
+    }
+
+    #[test]
+    fn pairwise_is_advertised_only_with_a_salt() {
+        let mut s = Settings::default();
+        s.oidc.subject_identifiers.supported_types = vec!["public".into(), "pairwise".into()];
+        assert_eq!(subject_types(&s), ["public"]);
+        s.oidc.subject_identifiers.pairwise.salt = Some(crate::secret::Secret::new("a-salt-value"));
+        assert_eq!(subject_types(&s), ["public", "pairwise"]);
+    }
+}

@@ -1,0 +1,700 @@
+//! The token endpoint's client authentication and client_credentials grant,
+//! introspection, revocation, token maintenance and discovery.
+
+use crate::helpers::Backend;
+use crate::tokens_support::*;
+use crate::{app_or_skip, on_both_backends};
+use serde_json::json;
+
+on_both_backends!(
+    client_credentials_with_basic_auth_issues_an_opaque_bearer_token,
+    each_client_may_only_use_its_registered_authentication_method,
+    wrong_or_missing_credentials_are_401_invalid_client,
+    basic_credentials_are_form_url_decoded,
+    scope_and_audience_are_limited_to_the_clients_own,
+    grant_type_errors_are_rfc6749_errors,
+    malformed_bodies_and_headers_are_answered_with_4xx,
+    introspection_reports_hydras_fields_and_checks_scope,
+    unknown_and_garbage_tokens_introspect_as_inactive,
+    introspection_is_served_on_the_admin_port_only,
+    revocation_revokes_and_answers_200_for_unknown_tokens,
+    revocation_refuses_other_clients_tokens_and_unauthenticated_callers,
+    deleting_a_clients_tokens_deactivates_them,
+    flush_deletes_expired_tokens_in_batches,
+    discovery_documents_advertise_what_works,
+    jwt_access_tokens_verify_with_the_jwks_and_stay_revocable,
+);
+
+async fn client_credentials_with_basic_auth_issues_an_opaque_bearer_token(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let a = client_credentials(&app, &id, &secret, "profile photos.read").await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.header("cache-control"), "no-store");
+    assert_eq!(a.header("pragma"), "no-cache");
+    assert!(a.header("content-type").starts_with("application/json"));
+    let b = &a.body;
+    assert!(b["access_token"].as_str().unwrap().starts_with("ptc_at_"));
+    assert_eq!(b["token_type"], "bearer");
+    let exp = b["expires_in"].as_i64().unwrap();
+    assert!((3590..=3600).contains(&exp), "{exp}");
+    assert_eq!(b["scope"], "profile photos.read");
+    assert!(b.get("refresh_token").is_none() && b.get("id_token").is_none());
+    let keys: Vec<_> = b.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys.len(), 4, "nothing but the four fields: {keys:?}");
+    assert!(is_active(&app, b["access_token"].as_str().unwrap()).await);
+    // Only the signature is stored, never the token.
+    assert_eq!(count(&app, backend, "oauth2_access_tokens").await, 1);
+}
+
+async fn each_client_may_only_use_its_registered_authentication_method(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(
+        &app,
+        "poster",
+        json!({"token_endpoint_auth_method": "client_secret_post"}),
+    )
+    .await;
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let ok = token_request(&app, None, &form).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let basic_used = client_credentials(&app, &id, &secret, "").await;
+    assert_eq!(basic_used.status, 401);
+    assert_eq!(basic_used.error(), "invalid_client");
+    assert!(basic_used.header("www-authenticate").starts_with("Basic"));
+
+    let (bid, bsecret) = full_client(&app, "basic-only", json!({})).await;
+    let post_used = token_request(
+        &app,
+        None,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &bid),
+            ("client_secret", &bsecret),
+        ],
+    )
+    .await;
+    assert_eq!(post_used.status, 401);
+    assert_eq!(post_used.error(), "invalid_client");
+    assert_eq!(
+        post_used.header("www-authenticate"),
+        "",
+        "no Basic was tried"
+    );
+
+    // Two methods at once are refused.
+    let both = token_request(
+        &app,
+        Some(basic(&bid, &bsecret)),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_secret", &bsecret),
+        ],
+    )
+    .await;
+    assert_eq!(both.status, 400);
+    assert_eq!(both.error(), "invalid_request");
+
+    // A public client authenticates with its id only, and may not send a secret.
+    let (pid, _) = create_client(
+        &app,
+        json!({"client_id": "spa", "token_endpoint_auth_method": "none",
+               "grant_types": ["authorization_code", "refresh_token", "client_credentials"]}),
+    )
+    .await;
+    let public = token_request(
+        &app,
+        None,
+        &[("grant_type", "client_credentials"), ("client_id", &pid)],
+    )
+    .await;
+    assert_eq!(public.status, 400, "{}", public.text);
+    assert_eq!(public.error(), "unauthorized_client");
+    let with_secret = token_request(
+        &app,
+        None,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &pid),
+            ("client_secret", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(with_secret.status, 401);
+}
+
+async fn wrong_or_missing_credentials_are_401_invalid_client(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    for (who, pass) in [
+        (id.as_str(), "wrong"),
+        ("nobody", secret.as_str()),
+        (id.as_str(), ""),
+    ] {
+        let a = client_credentials(&app, who, pass, "").await;
+        assert_eq!(a.status, 401, "{who}: {}", a.text);
+        assert_eq!(a.error(), "invalid_client");
+        assert_eq!(a.header("www-authenticate"), "Basic realm=\"portcullis\"");
+        assert_eq!(a.header("cache-control"), "no-store");
+    }
+    let none = token_request(&app, None, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(none.status, 400);
+    assert_eq!(none.error(), "invalid_request");
+}
+
+async fn basic_credentials_are_form_url_decoded(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let secret = "s3cret with+plus%and:colon&amp=";
+    let (id, _) = full_client(&app, "my.app", json!({"client_secret": secret})).await;
+    let a = client_credentials(&app, &id, secret, "").await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    // Sent raw, `+` would be a space and `%an` a malformed escape.
+    let raw = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{id}:{secret}")
+        )
+    );
+    let r = token_request(&app, Some(raw), &[("grant_type", "client_credentials")]).await;
+    assert!(r.status == 400 || r.status == 401, "{}", r.text);
+}
+
+async fn scope_and_audience_are_limited_to_the_clients_own(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let a = client_credentials(&app, &id, &secret, "admin").await;
+    assert_eq!(a.status, 400);
+    assert_eq!(a.error(), "invalid_scope");
+    assert!(a.body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("'admin'"));
+    // The wildcard strategy: photos.* grants photos.read.
+    assert_eq!(
+        client_credentials(&app, &id, &secret, "photos.read")
+            .await
+            .status,
+        200
+    );
+    let aud = |a: &'static str| {
+        let (id, secret) = (id.clone(), secret.clone());
+        let app = &app;
+        async move {
+            token_request(
+                app,
+                Some(basic(&id, &secret)),
+                &[("grant_type", "client_credentials"), ("audience", a)],
+            )
+            .await
+        }
+    };
+    let ok = aud("https://api.example.com/v1").await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let t = ok.body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(
+        introspect(&app, &t, None).await.body["aud"],
+        json!(["https://api.example.com/v1"])
+    );
+    let bad = aud("https://evil.example.com").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.error(), "invalid_request");
+}
+
+async fn grant_type_errors_are_rfc6749_errors(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let missing = token_request(&app, Some(basic(&id, &secret)), &[("scope", "x")]).await;
+    assert_eq!(
+        (missing.status.as_u16(), missing.error()),
+        (400, "invalid_request")
+    );
+    let unknown = token_request(
+        &app,
+        Some(basic(&id, &secret)),
+        &[("grant_type", "password")],
+    )
+    .await;
+    assert_eq!(
+        (unknown.status.as_u16(), unknown.error()),
+        (400, "unsupported_grant_type")
+    );
+    let (cid, csecret) = create_client(
+        &app,
+        json!({"client_id": "code-only", "grant_types": ["authorization_code"]}),
+    )
+    .await;
+    let not_allowed = client_credentials(&app, &cid, &csecret, "").await;
+    assert_eq!(
+        (not_allowed.status.as_u16(), not_allowed.error()),
+        (400, "unauthorized_client")
+    );
+    for a in [&missing, &unknown, &not_allowed] {
+        assert!(a.body["error_description"].is_string());
+        assert_eq!(a.header("cache-control"), "no-store");
+    }
+}
+
+async fn malformed_bodies_and_headers_are_answered_with_4xx(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let url = app.public_url("/oauth2/token");
+    let send = |body: Vec<u8>, auth: Option<String>| {
+        let mut r = app
+            .http
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(a) = auth {
+            r = r.header("authorization", a);
+        }
+        async move { answer(r.send().await.unwrap()).await }
+    };
+    let cases: Vec<(Vec<u8>, Option<String>)> = vec![
+        (b"".to_vec(), Some(basic(&id, &secret))),
+        (
+            b"grant_type=client_credentials&grant_type=client_credentials".to_vec(),
+            Some(basic(&id, &secret)),
+        ),
+        (
+            b"grant_type=client_credentials&\xff\xfe=%zz".to_vec(),
+            Some(basic(&id, &secret)),
+        ),
+        (
+            b"grant_type=client_credentials".to_vec(),
+            Some("Basic !!!not-base64".into()),
+        ),
+        (
+            b"grant_type=client_credentials".to_vec(),
+            Some("Basic Zm9v".into()),
+        ),
+        (
+            b"grant_type=client_credentials".to_vec(),
+            Some("Basic OnNlY3JldA==".into()),
+        ),
+        (
+            b"grant_type=client_credentials".to_vec(),
+            Some(format!(
+                "Basic {}",
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "a%ZZ:b")
+            )),
+        ),
+        (
+            b"grant_type=client_credentials&client_assertion_type=urn:bogus&client_assertion=x"
+                .to_vec(),
+            None,
+        ),
+        (
+            b"grant_type=client_credentials&client_assertion=x".to_vec(),
+            None,
+        ),
+        (vec![b'a'; 2 * 1024 * 1024], None),
+    ];
+    for (i, (body, auth)) in cases.into_iter().enumerate() {
+        let a = send(body, auth).await;
+        let s = a.status.as_u16();
+        assert!((400..500).contains(&s), "case {i}: {s} {}", a.text);
+        if s != 413 {
+            assert!(a.body["error"].is_string(), "case {i}: {}", a.text);
+        }
+    }
+}
+
+async fn introspection_reports_hydras_fields_and_checks_scope(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let t = client_credentials(&app, &id, &secret, "profile photos.read").await;
+    let token = t.body["access_token"].as_str().unwrap();
+    let a = introspect(&app, token, None).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("cache-control"), "no-store");
+    let b = &a.body;
+    assert_eq!(b["active"], true);
+    assert_eq!(b["scope"], "profile photos.read");
+    assert_eq!(b["client_id"], "svc");
+    assert_eq!(b["sub"], "svc");
+    assert_eq!(b["token_type"], "Bearer");
+    assert_eq!(b["token_use"], "access_token");
+    assert_eq!(b["iss"], format!("{}/", app.public));
+    assert_eq!(b["aud"], json!([]));
+    let (iat, nbf, exp) = (
+        b["iat"].as_i64().unwrap(),
+        b["nbf"].as_i64().unwrap(),
+        b["exp"].as_i64().unwrap(),
+    );
+    assert_eq!(iat, nbf);
+    assert_eq!(exp - iat, 3600);
+    assert!((iat - now()).abs() < 10);
+    assert!(b.get("ext").is_none() && b.get("obfuscated_subject").is_none());
+    // The optional scope check.
+    assert_eq!(
+        introspect(&app, token, Some("profile")).await.body["active"],
+        true
+    );
+    assert_eq!(
+        introspect(&app, token, Some("profile photos.read"))
+            .await
+            .body["active"],
+        true
+    );
+    assert_eq!(
+        introspect(&app, token, Some("email")).await.body,
+        json!({"active": false})
+    );
+    // The newer admin path answers the same.
+    let v26 = answer(
+        app.http
+            .post(app.admin_url("/admin/oauth2/introspect"))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v26.body, a.body);
+}
+
+async fn unknown_and_garbage_tokens_introspect_as_inactive(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let token = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let last = if token.ends_with('A') { "B" } else { "A" };
+    let forged = format!("{}{last}", &token[..token.len() - 1]);
+    for t in [
+        "ptc_at_unknown.token",
+        forged.as_str(),
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+        "a.b.c",
+        "garbage",
+        &token.replacen("ptc_at_", "ptc_rt_", 1),
+    ] {
+        let a = introspect(&app, t, None).await;
+        assert_eq!(a.status, 200);
+        assert_eq!(a.body, json!({"active": false}), "{t}");
+    }
+    let missing = answer(
+        app.http
+            .post(app.admin_url("/oauth2/introspect"))
+            .form(&[("scope", "x")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(missing.status, 400);
+    assert_eq!(missing.error(), "invalid_request");
+    let empty = answer(
+        app.http
+            .post(app.admin_url("/oauth2/introspect"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(empty.status, 400);
+}
+
+async fn introspection_is_served_on_the_admin_port_only(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let r = app
+        .http
+        .post(app.public_url("/oauth2/introspect"))
+        .form(&[("token", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+async fn revocation_revokes_and_answers_200_for_unknown_tokens(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let token = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = revoke(&app, &id, &secret, &token).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.header("cache-control"), "no-store");
+    assert!(a.text.is_empty());
+    assert!(!is_active(&app, &token).await);
+    assert_eq!(
+        revoke(&app, &id, &secret, &token).await.status,
+        200,
+        "revoking twice is fine"
+    );
+    assert_eq!(
+        revoke(&app, &id, &secret, "ptc_at_nope.nope").await.status,
+        200
+    );
+    assert_eq!(revoke(&app, &id, &secret, "garbage").await.status, 200);
+    let missing = answer(
+        app.http
+            .post(app.public_url("/oauth2/revoke"))
+            .header("Authorization", basic(&id, &secret))
+            .form(&[("x", "y")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (missing.status.as_u16(), missing.error()),
+        (400, "invalid_request")
+    );
+}
+
+async fn revocation_refuses_other_clients_tokens_and_unauthenticated_callers(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let (other, other_secret) = full_client(&app, "other", json!({})).await;
+    let token = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = revoke(&app, &other, &other_secret, &token).await;
+    assert_eq!((a.status.as_u16(), a.error()), (400, "unauthorized_client"));
+    assert!(is_active(&app, &token).await);
+    let bad = revoke(&app, &id, "wrong", &token).await;
+    assert_eq!((bad.status.as_u16(), bad.error()), (401, "invalid_client"));
+    let anon = answer(
+        app.http
+            .post(app.public_url("/oauth2/revoke"))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(anon.status, 400);
+    assert!(is_active(&app, &token).await);
+}
+
+async fn deleting_a_clients_tokens_deactivates_them(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let (other, other_secret) = full_client(&app, "other", json!({})).await;
+    let t1 = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t2 = client_credentials(&app, &other, &other_secret, "")
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .http
+        .delete(app.admin_url("/oauth2/tokens?client_id=svc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(!is_active(&app, &t1).await);
+    assert!(is_active(&app, &t2).await);
+    let r = app
+        .http
+        .delete(app.admin_url("/admin/oauth2/tokens?client_id=other"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(!is_active(&app, &t2).await);
+    let missing = app
+        .http
+        .delete(app.admin_url("/oauth2/tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 400);
+    let unknown = app
+        .http
+        .delete(app.admin_url("/oauth2/tokens?client_id=ghost"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 204);
+}
+
+async fn flush_deletes_expired_tokens_in_batches(backend: Backend) {
+    let app = app_or_skip!(backend, |s| {
+        s.ttl.access_token = portcullis::config::Ttl(std::time::Duration::from_secs(1));
+    });
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    for _ in 0..3 {
+        assert_eq!(client_credentials(&app, &id, &secret, "").await.status, 200);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let fresh = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // notAfter in the past keeps everything newer than it.
+    let r = app
+        .http
+        .post(app.admin_url("/oauth2/flush"))
+        .json(&json!({"notAfter": "2000-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(count(&app, backend, "oauth2_access_tokens").await, 4);
+    let expired_code = CodeSeed {
+        client_id: "svc",
+        expires_in: -1,
+        ..CodeSeed::default()
+    };
+    seed_code(&app, backend, expired_code).await;
+    execute(
+        &app,
+        backend,
+        "INSERT INTO flow_logout_requests (challenge, subject, sid, client_id, request_url, \
+         redirect_to, rp_initiated, requested_at) VALUES ($1, 's', 'sid', '', '', '', FALSE, 0)",
+        &["old-logout".to_string()],
+    )
+    .await;
+    let r = app
+        .http
+        .post(app.admin_url("/oauth2/flush"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(count(&app, backend, "oauth2_access_tokens").await, 1);
+    assert_eq!(count(&app, backend, "oauth2_authorize_codes").await, 0);
+    assert_eq!(count(&app, backend, "flow_logout_requests").await, 0);
+    assert!(is_active(&app, &fresh).await);
+    let bad = app
+        .http
+        .post(app.admin_url("/oauth2/flush"))
+        .json(&json!({"notAfter": "yesterday"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad = app
+        .http
+        .post(app.admin_url("/oauth2/flush"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+async fn discovery_documents_advertise_what_works(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let get = |p: &'static str| {
+        let url = app.public_url(p);
+        let http = app.http.clone();
+        async move { answer(http.get(url).send().await.unwrap()).await }
+    };
+    let oidc = get("/.well-known/openid-configuration").await;
+    assert_eq!(oidc.status, 200);
+    let d = &oidc.body;
+    let base = &app.public;
+    assert_eq!(d["issuer"], format!("{base}/"));
+    assert_eq!(d["authorization_endpoint"], format!("{base}/oauth2/auth"));
+    assert_eq!(d["token_endpoint"], format!("{base}/oauth2/token"));
+    assert_eq!(d["jwks_uri"], format!("{base}/.well-known/jwks.json"));
+    assert_eq!(d["userinfo_endpoint"], format!("{base}/userinfo"));
+    assert_eq!(d["revocation_endpoint"], format!("{base}/oauth2/revoke"));
+    assert_eq!(
+        d["end_session_endpoint"],
+        format!("{base}/oauth2/sessions/logout")
+    );
+    assert_eq!(d["subject_types_supported"], json!(["public"]));
+    assert_eq!(d["id_token_signing_alg_values_supported"], json!(["RS256"]));
+    assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(d["authorization_response_iss_parameter_supported"], true);
+    assert_eq!(d["request_parameter_supported"], false);
+    for m in [
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "none",
+    ] {
+        assert!(d["token_endpoint_auth_methods_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(m)));
+    }
+    for s in ["openid", "offline_access", "offline"] {
+        assert!(d["scopes_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(s)));
+    }
+    assert!(d["claims_supported"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("sub")));
+    for f in [
+        "backchannel_logout_supported",
+        "frontchannel_logout_supported",
+        "backchannel_logout_session_supported",
+        "frontchannel_logout_session_supported",
+    ] {
+        assert_eq!(d[f], true, "{f}");
+    }
+    let rfc8414 = get("/.well-known/oauth-authorization-server").await;
+    assert_eq!(rfc8414.status, 200);
+    let m = &rfc8414.body;
+    for f in [
+        "issuer",
+        "authorization_endpoint",
+        "token_endpoint",
+        "jwks_uri",
+        "scopes_supported",
+        "response_types_supported",
+        "grant_types_supported",
+        "token_endpoint_auth_methods_supported",
+        "code_challenge_methods_supported",
+        "revocation_endpoint",
+    ] {
+        assert_eq!(m[f], d[f], "{f}");
+    }
+}
+
+async fn jwt_access_tokens_verify_with_the_jwks_and_stay_revocable(backend: Backend) {
+    let app = app_or_skip!(backend, |s| s.strategies.access_token = "jwt".into());
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let a = token_request(
+        &app,
+        Some(basic(&id, &secret)),
+        &[
+            ("grant_type", "client_credentials"),
+            ("scope", "profile"),
+            ("audience", "https://api.example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let jwt = a.body["access_token"].as_str().unwrap();
+    let header = jsonwebtoken::decode_header(jwt).unwrap();
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+    let claims = verify_jwt(&app, jwt, Some("https://api.example.com")).await;
+    assert_eq!(claims["sub"], "svc");
+    assert_eq!(claims["client_id"], "svc");
+    assert_eq!(claims["scope"], "profile");
+    assert_eq!(claims["scp"], json!(["profile"]));
+    assert!(claims["jti"].is_string());
+    assert!(is_active(&app, jwt).await);
+    // A JWT with a forged payload but a real signature segment is not accepted.
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], "eyJzdWIiOiJtYWxsb3J5In0", parts[2]);
+    assert_eq!(
+        introspect(&app, &forged, None).await.body,
+        json!({"active": false})
+    );
+    assert_eq!(revoke(&app, &id, &secret, jwt).await.status, 200);
+    assert!(!is_active(&app, jwt).await);
+}
