@@ -149,7 +149,6 @@ pub fn openid_configuration(s: &Settings, u: &Urls) -> Value {
         "subject_types_supported": subject_types(s),
         "id_token_signing_alg_values_supported": ["RS256"],
         "userinfo_signing_alg_values_supported": ["none", "RS256"],
-        "request_object_signing_alg_values_supported": ["none"],
         "claims_supported": union(&STANDARD_CLAIMS, &s.webfinger.oidc_discovery.supported_claims),
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
@@ -172,13 +171,8 @@ pub fn authorization_server_metadata(s: &Settings, u: &Urls) -> Value {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    // Not RFC 8414 metadata names, and only meaningful for OpenID Connect.
-    for k in [
-        "request_object_signing_alg_values_supported",
-        "require_request_uri_registration",
-    ] {
-        m.remove(k);
-    }
+    // Not an RFC 8414 metadata name, and only meaningful for OpenID Connect.
+    m.remove("require_request_uri_registration");
     Value::Object(m)
 }
 

@@ -23,6 +23,8 @@ on_both_backends!(
     flush_deletes_expired_tokens_in_batches,
     discovery_documents_advertise_what_works,
     jwt_access_tokens_verify_with_the_jwks_and_stay_revocable,
+    storage_failures_are_errors_never_inactive_or_revoked,
+    an_expired_client_secret_is_refused,
 );
 
 async fn client_credentials_with_basic_auth_issues_an_opaque_bearer_token(backend: Backend) {
@@ -697,4 +699,46 @@ async fn jwt_access_tokens_verify_with_the_jwks_and_stay_revocable(backend: Back
     );
     assert_eq!(revoke(&app, &id, &secret, jwt).await.status, 200);
     assert!(!is_active(&app, jwt).await);
+}
+
+async fn storage_failures_are_errors_never_inactive_or_revoked(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    let token = client_credentials(&app, &id, &secret, "").await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    execute(&app, backend, "DROP TABLE oauth2_access_tokens", &[]).await;
+    let i = introspect(&app, &token, None).await;
+    assert_eq!(i.status, 500, "{}", i.text);
+    assert!(i.body.get("active").is_none());
+    let r = revoke(&app, &id, &secret, &token).await;
+    assert!(r.status.is_server_error(), "{} {}", r.status, r.text);
+    let u = answer(
+        app.http
+            .get(app.public_url("/userinfo"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(u.status.is_server_error(), "{}", u.text);
+    let t = client_credentials(&app, &id, &secret, "").await;
+    assert_eq!((t.status.as_u16(), t.error()), (500, "server_error"));
+}
+
+async fn an_expired_client_secret_is_refused(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "svc", json!({})).await;
+    assert_eq!(client_credentials(&app, &id, &secret, "").await.status, 200);
+    execute(
+        &app,
+        backend,
+        "UPDATE clients SET client_secret_expires_at = 1000 WHERE id = $1",
+        &[id.clone()],
+    )
+    .await;
+    let a = client_credentials(&app, &id, &secret, "").await;
+    assert_eq!((a.status.as_u16(), a.error()), (401, "invalid_client"));
 }
