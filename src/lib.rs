@@ -19,6 +19,7 @@ pub mod secret;
 pub mod store;
 pub mod telemetry;
 pub mod token;
+pub mod ui;
 pub mod user;
 
 pub use app::{App, AppState, BuildOptions};

@@ -22,6 +22,7 @@ pub struct Settings {
     pub oauth2: OAuth2,
     pub oidc: Oidc,
     pub webfinger: Webfinger,
+    pub identity: Identity,
 }
 
 impl Default for Settings {
@@ -38,6 +39,7 @@ impl Default for Settings {
             oauth2: OAuth2::default(),
             oidc: Oidc::default(),
             webfinger: Webfinger::default(),
+            identity: Identity::default(),
         }
     }
 }
@@ -322,4 +324,62 @@ pub struct Webfinger {
 pub struct OidcDiscovery {
     pub supported_claims: Vec<String>,
     pub supported_scope: Vec<String>,
+}
+
+/// Portcullis's built-in identity (not in Hydra): the login, consent and logout pages
+/// and the first-party login API. Environment: `IDENTITY_UI_ENABLED`,
+/// `IDENTITY_FIRST_PARTY_CLIENT_ID`, and so on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Identity {
+    pub ui: IdentityUi,
+    pub first_party: FirstParty,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IdentityUi {
+    /// Serve `/ui/...` and make it the default `urls.login`, `urls.consent` and
+    /// `urls.logout`; off gives Hydra's behaviour (placeholder pages until configured).
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    /// How long "remember me" keeps a login and "remember this decision" a consent.
+    pub remember_for: Ttl,
+}
+
+impl Default for IdentityUi {
+    fn default() -> Self {
+        IdentityUi {
+            enabled: true,
+            remember_for: Ttl::hours(720),
+        }
+    }
+}
+
+/// The first-party login API (`/api/v1/...`) and the public client configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FirstParty {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    /// The registered client the API issues tokens to and advertises; unset: no API.
+    pub client_id: Option<String>,
+    /// Advertised redirect URI; default: the client's first registered one.
+    pub redirect_uri: Option<String>,
+    /// Scopes granted and advertised; default: the client's registered scopes.
+    pub scopes: Vec<String>,
+    /// The header clients put the access token in.
+    pub authorization_metadata_key: String,
+}
+
+impl Default for FirstParty {
+    fn default() -> Self {
+        FirstParty {
+            enabled: true,
+            client_id: None,
+            redirect_uri: None,
+            scopes: Vec::new(),
+            authorization_metadata_key: "authorization".into(),
+        }
+    }
 }

@@ -30,7 +30,8 @@ pub fn public_router(state: AppState) -> Router {
         .merge(public::token::routes())
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
-        .merge(public::discovery::routes());
+        .merge(public::discovery::routes())
+        .merge(public::ui::routes(&state.settings));
     middleware::wrap(routes, state, "public")
 }
 

@@ -6,3 +6,4 @@ pub mod userinfo;
 pub mod authorize;
 pub mod fallbacks;
 pub mod logout;
+pub mod ui;
