@@ -5,7 +5,7 @@
 
 use crate::flow_support::{self, browser, decide, follow, param, start, to_consent, CB};
 use crate::helpers::Backend;
-use crate::tokens_support::{is_active, revoke};
+use crate::tokens_support::{basic, introspect, is_active, revoke, token_request, verify_jwt};
 use crate::{app_or_skip, on_both_backends};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
@@ -16,12 +16,16 @@ use openidconnect::{
 };
 use serde_json::json;
 
-on_both_backends!(a_relying_party_library_completes_the_code_flow_from_discovery_to_userinfo);
+on_both_backends!(
+    a_relying_party_library_completes_the_code_flow_from_discovery_to_userinfo,
+    pairwise_clients_get_hydras_pairwise_subject_in_every_token,
+);
 
 async fn a_relying_party_library_completes_the_code_flow_from_discovery_to_userinfo(
     backend: Backend,
 ) {
-    let app = app_or_skip!(backend);
+    // The admin API plays the login and consent app here, not the built-in pages.
+    let app = app_or_skip!(backend, |s| s.identity.ui.enabled = false);
     // A secret with characters that client_secret_basic must form-encode.
     let secret = "rp secret+with:odd%chars";
     flow_support::create_client(
@@ -212,4 +216,54 @@ async fn second_grant(
         .request_async(http)
         .await
         .expect("the second code exchange")
+}
+
+async fn pairwise_clients_get_hydras_pairwise_subject_in_every_token(backend: Backend) {
+    let app = app_or_skip!(backend, |s| {
+        s.identity.ui.enabled = false;
+        s.oidc.subject_identifiers.supported_types = vec!["public".into(), "pairwise".into()];
+        s.oidc.subject_identifiers.pairwise.salt =
+            Some(portcullis::secret::Secret::new("a-pairwise-salt"));
+    });
+    flow_support::create_client(&app, "pw", json!({"subject_type": "pairwise"})).await;
+    let b = browser();
+    let url = flow_support::auth_url(&app, "pw", "&nonce=nonce-123456");
+    let callback = flow_support::full_flow(&app, &b, &url, "alice", false).await;
+    let code = flow_support::assert_code(&app, &callback);
+    let a = token_request(
+        &app,
+        Some(basic("pw", "a-client-secret-for-tests")),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CB),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    // Hydra: hex(SHA-256(redirect host ‖ subject ‖ salt)).
+    let expected: String = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        b"app.examplealicea-pairwise-salt",
+    )
+    .as_ref()
+    .iter()
+    .map(|b| format!("{b:02x}"))
+    .collect();
+    let claims = verify_jwt(&app, a.body["id_token"].as_str().unwrap(), Some("pw")).await;
+    assert_eq!(claims["sub"], expected);
+    let at = a.body["access_token"].as_str().unwrap();
+    let i = introspect(&app, at, None).await.body;
+    assert_eq!(i["sub"], "alice");
+    assert_eq!(i["obfuscated_subject"], expected);
+    let d = app
+        .http
+        .get(app.public_url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(d["subject_types_supported"], json!(["public", "pairwise"]));
 }
