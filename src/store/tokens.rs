@@ -245,7 +245,7 @@ impl Store {
     }
 
     /// Deletes, in batches of `batch`, access tokens that expired before `access_before`,
-    /// refresh tokens that expired (or were deactivated) before `refresh_before`, and
+    /// refresh tokens that expired before `refresh_before`, and
     /// expired assertion `jti`s. Returns the number of rows deleted. Small batches keep
     /// each statement short so that traffic is never blocked behind a long delete.
     pub async fn flush_tokens(
@@ -263,10 +263,11 @@ impl Store {
                 Some(access_before),
             ),
             (
+                // Rotated and revoked refresh tokens are kept until they would have
+                // expired: a replay must still be recognised (and revoke its family).
                 "DELETE FROM oauth2_refresh_tokens WHERE signature IN \
                  (SELECT signature FROM oauth2_refresh_tokens \
-                  WHERE (expires_at > 0 AND expires_at < $1) OR (active = FALSE AND issued_at < $1) \
-                  LIMIT $2)",
+                  WHERE expires_at > 0 AND expires_at < $1 LIMIT $2)",
                 refresh_before,
             ),
             (

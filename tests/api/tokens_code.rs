@@ -26,6 +26,8 @@ on_both_backends!(
     userinfo_refuses_bad_tokens_with_a_bearer_challenge,
     signed_userinfo_is_a_jwt_when_the_client_asks_for_it,
     pairwise_subjects_reach_id_tokens_userinfo_and_introspection,
+    public_clients_redeem_codes_and_refresh_with_their_id_only,
+    a_flush_keeps_rotated_refresh_tokens_so_replays_are_still_caught,
 );
 
 async fn a_code_is_exchanged_for_access_refresh_and_id_tokens(backend: Backend) {
@@ -534,4 +536,86 @@ async fn pairwise_subjects_reach_id_tokens_userinfo_and_introspection(backend: B
     )
     .await;
     assert_eq!(u.body["sub"], "pairwise-7f3a");
+}
+
+async fn public_clients_redeem_codes_and_refresh_with_their_id_only(backend: Backend) {
+    let app = app_or_skip!(backend);
+    create_client(
+        &app,
+        json!({"client_id": "spa", "token_endpoint_auth_method": "none",
+               "grant_types": ["authorization_code", "refresh_token"],
+               "scope": "openid offline_access profile",
+               "redirect_uris": ["https://app.example.com/cb"]}),
+    )
+    .await;
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let seed = CodeSeed {
+        client_id: "spa",
+        challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        method: "S256",
+        ..CodeSeed::default()
+    };
+    let code = seed_code(&app, backend, seed).await;
+    let a = token_request(
+        &app,
+        None,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "spa"),
+            ("code", &code),
+            ("redirect_uri", "https://app.example.com/cb"),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let rt = a.body["refresh_token"].as_str().unwrap();
+    let r = token_request(
+        &app,
+        None,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "spa"),
+            ("refresh_token", rt),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Revocation works for public clients too (RFC 7009 §2.1).
+    let rt2 = r.body["refresh_token"].as_str().unwrap();
+    let rv = answer(
+        app.http
+            .post(app.public_url("/oauth2/revoke"))
+            .form(&[("client_id", "spa"), ("token", rt2)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(rv.status, 200, "{}", rv.text);
+    assert!(!is_active(&app, rt2).await);
+}
+
+async fn a_flush_keeps_rotated_refresh_tokens_so_replays_are_still_caught(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let (id, secret) = full_client(&app, "app", json!({})).await;
+    let (_, rt) = first_pair(&app, backend, &id, &secret).await;
+    let a = refresh(&app, &id, &secret, &rt, &[]).await;
+    let rt2 = a.body["refresh_token"].as_str().unwrap();
+    let r = app
+        .http
+        .post(app.admin_url("/oauth2/flush"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let replay = refresh(&app, &id, &secret, &rt, &[]).await;
+    assert_eq!(
+        (replay.status.as_u16(), replay.error()),
+        (400, "invalid_grant")
+    );
+    assert!(
+        !is_active(&app, rt2).await,
+        "the family is revoked after a flush too"
+    );
 }
