@@ -150,15 +150,16 @@ pub async fn handle_consent(
     redirect_to(&r.request_url, "consent_verifier", &verifier)
 }
 
-/// The subject's granted consents with their clients (a client deleted since is left
-/// out, as its consents went with it).
+/// One page of the subject's granted consents with their clients, and how many there
+/// are in all (a client deleted since is left out, as its consents went with it).
 pub async fn consent_sessions(
     state: &AppState,
     subject: &str,
     limit: i64,
     offset: i64,
     now: i64,
-) -> Result<Vec<(ConsentRequest, Client)>, FlowError> {
+) -> Result<(Vec<(ConsentRequest, Client)>, i64), FlowError> {
+    let total = state.store.count_consent_sessions(subject, now).await?;
     let found = state
         .store
         .list_consent_sessions(subject, now, limit, offset)
@@ -171,7 +172,7 @@ pub async fn consent_sessions(
             Err(e) => return Err(e),
         }
     }
-    Ok(out)
+    Ok((out, total))
 }
 
 /// Revokes the subject's consent to one client (or to all) and everything issued under

@@ -7,7 +7,7 @@ use crate::oauth2::authorize::{ErrorStyle, Policy};
 
 #[derive(Debug, Clone)]
 pub struct FlowConfig {
-    /// The issuer exactly as configured (with its trailing slash, if any).
+    /// The issuer, with exactly one trailing slash (as in ID tokens and discovery).
     pub issuer: String,
     /// The public base URL, without a trailing slash.
     pub public_base: String,
@@ -30,19 +30,9 @@ pub struct FlowConfig {
 impl FlowConfig {
     pub fn new(state: &AppState) -> FlowConfig {
         let s = &state.settings;
-        let issuer = s
-            .urls
-            .self_
-            .issuer
-            .clone()
-            .unwrap_or_else(|| format!("http://localhost:{}/", s.serve.public.port));
-        let public_base = s
-            .urls
-            .self_
-            .public
-            .clone()
-            .unwrap_or_else(|| issuer.clone());
-        let public_base = public_base.trim_end_matches('/').to_string();
+        // The same issuer and public URL as discovery and the ID tokens use.
+        let urls = crate::oidc::Urls::from_settings(s);
+        let (issuer, public_base) = (urls.issuer, urls.public);
         let or_fallback = |v: &Option<String>, path: &str| {
             v.clone().unwrap_or_else(|| format!("{public_base}{path}"))
         };

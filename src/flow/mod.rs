@@ -9,6 +9,7 @@ pub mod admin;
 pub mod admin_logout;
 pub mod authorize;
 mod authorize_consent;
+mod authorize_hint;
 mod backchannel;
 pub mod config;
 pub mod consent;

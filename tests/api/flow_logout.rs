@@ -4,8 +4,7 @@
 use crate::flow_support::*;
 use crate::helpers::{Backend, TestApp};
 use crate::{app_or_skip, on_both_backends};
-use base64::Engine;
-use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::signature::Verifier;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -17,68 +16,6 @@ on_both_backends!(
 );
 
 const BYE: &str = "https://app.example/bye";
-
-fn b64(data: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
-}
-
-fn unb64(s: &str) -> Vec<u8> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(s)
-        .unwrap()
-}
-
-/// A new ES256 key in the ID token set (it signs from now on): its kid and key pair.
-async fn id_token_key(app: &TestApp) -> (String, p256::ecdsa::SigningKey) {
-    let a = admin(
-        app,
-        Method::POST,
-        "/keys/hydra.openid.id-token",
-        Some(json!({"alg": "ES256", "use": "sig", "kid": "hint"})),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
-    let private = a.body["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k.get("d").is_some())
-        .unwrap()
-        .clone();
-    let key = p256::ecdsa::SigningKey::from_slice(&unb64(private["d"].as_str().unwrap())).unwrap();
-    let jwks: Value = app
-        .http
-        .get(app.public_url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let kid = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["x"] == private["x"])
-        .map(|k| k["kid"].as_str().unwrap().to_string())
-        .unwrap();
-    (kid, key)
-}
-
-fn sign(kid: &str, key: &p256::ecdsa::SigningKey, claims: &Value) -> String {
-    let header = json!({"alg": "ES256", "kid": kid, "typ": "JWT"});
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let sig: p256::ecdsa::Signature = key.sign(input.as_bytes());
-    format!("{input}.{}", b64(&sig.to_bytes()))
-}
-
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// A full remembered flow; returns the login session id.
 async fn logged_in(app: &TestApp, b: &reqwest::Client) -> String {
@@ -109,10 +46,7 @@ async fn skips_login(app: &TestApp, b: &reqwest::Client) -> bool {
 }
 
 fn logout_challenge(app: &TestApp, to: &str) -> String {
-    assert!(
-        to.starts_with(&app.public_url("/oauth2/fallbacks/logout?")),
-        "{to}"
-    );
+    assert_ui(app, to, "logout");
     param(to, "logout_challenge").unwrap()
 }
 

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use crate::helpers::TestApp;
+use base64::Engine;
+use p256::ecdsa::signature::Signer;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -98,13 +100,18 @@ pub async fn follow(browser: &reqwest::Client, url: &str) -> String {
     location(&visit(browser, url).await)
 }
 
+/// Asserts `to` is our login, consent or logout app (the built-in UI or the fallback
+/// page, whichever the configuration makes the default).
+pub fn assert_ui(app: &TestApp, to: &str, which: &str) {
+    let u = url::Url::parse(to).unwrap();
+    assert!(to.starts_with(&app.public_url("/")), "{to}");
+    assert!(u.path().ends_with(&format!("/{which}")), "{to}");
+}
+
 /// Starts a flow: `/oauth2/auth` must send the browser to the login app.
 pub async fn start(app: &TestApp, browser: &reqwest::Client, url: &str) -> String {
     let to = follow(browser, url).await;
-    assert!(
-        to.starts_with(&app.public_url("/oauth2/fallbacks/login?")),
-        "{to}"
-    );
+    assert_ui(app, &to, "login");
     param(&to, "login_challenge").expect("a login challenge")
 }
 
@@ -151,10 +158,7 @@ pub async fn decide(
 /// the consent app; returns the consent challenge.
 pub async fn to_consent(app: &TestApp, browser: &reqwest::Client, redirect_to: &str) -> String {
     let to = follow(browser, redirect_to).await;
-    assert!(
-        to.starts_with(&app.public_url("/oauth2/fallbacks/consent?")),
-        "{to}"
-    );
+    assert_ui(app, &to, "consent");
     param(&to, "consent_challenge").expect("a consent challenge")
 }
 
@@ -241,4 +245,66 @@ pub async fn count(app: &TestApp, query: &str) -> i64 {
         let mut c = sqlx::SqliteConnection::connect(&app.dsn).await.unwrap();
         sqlx::query_scalar(query).fetch_one(&mut c).await.unwrap()
     }
+}
+
+pub fn b64(data: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+}
+
+pub fn unb64(s: &str) -> Vec<u8> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .unwrap()
+}
+
+/// A new ES256 key in the ID token set (it signs from now on): its kid and key pair.
+pub async fn id_token_key(app: &TestApp) -> (String, p256::ecdsa::SigningKey) {
+    let a = admin(
+        app,
+        Method::POST,
+        "/keys/hydra.openid.id-token",
+        Some(json!({"alg": "ES256", "use": "sig", "kid": "hint"})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    let private = a.body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k.get("d").is_some())
+        .unwrap()
+        .clone();
+    let key = p256::ecdsa::SigningKey::from_slice(&unb64(private["d"].as_str().unwrap())).unwrap();
+    let jwks: Value = app
+        .http
+        .get(app.public_url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kid = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["x"] == private["x"])
+        .map(|k| k["kid"].as_str().unwrap().to_string())
+        .unwrap();
+    (kid, key)
+}
+
+pub fn sign(kid: &str, key: &p256::ecdsa::SigningKey, claims: &Value) -> String {
+    let header = json!({"alg": "ES256", "kid": kid, "typ": "JWT"});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let sig: p256::ecdsa::Signature = key.sign(input.as_bytes());
+    format!("{input}.{}", b64(&sig.to_bytes()))
+}
+
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }

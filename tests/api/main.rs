@@ -8,6 +8,7 @@ mod config_errors;
 mod flow;
 mod flow_admin;
 mod flow_errors;
+mod flow_hints;
 mod flow_logout;
 mod flow_support;
 mod health;

@@ -1,6 +1,7 @@
 //! `/oauth2/auth`: parsing and validating the request, and encoding the response or
 //! error for the client. The login/consent state machine lives in [`crate::flow`].
 
+mod checks;
 pub mod code;
 pub mod errors;
 pub mod params;

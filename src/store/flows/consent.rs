@@ -230,6 +230,22 @@ impl Store {
         rows(found)
     }
 
+    /// How many consents [`Store::list_consent_sessions`] would list without paging.
+    pub async fn count_consent_sessions(&self, subject: &str, now: i64) -> StoreResult<i64> {
+        let n: (i64,) = with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM flow_consent_requests WHERE subject = $1 AND skip = FALSE \
+                 AND handled_at IS NOT NULL AND error IS NULL AND was_used = TRUE \
+                 AND (remember_for = 0 OR requested_at + remember_for >= $2)",
+            )
+            .bind(subject)
+            .bind(now)
+            .fetch_one(p)
+            .await?
+        });
+        Ok(n.0)
+    }
+
     /// The ids (challenge signatures) of the subject's consent requests, for one client
     /// or all of them.
     pub async fn consent_request_ids(

@@ -4,7 +4,7 @@
 use super::{now, views};
 use crate::app::AppState;
 use crate::flow::admin;
-use crate::http::admin::clients::{limit_offset, query_values};
+use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
@@ -50,12 +50,14 @@ async fn list_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, A
         return Err(missing("subject"));
     }
     let (limit, offset) = limit_offset(&q);
-    let found = admin::consent_sessions(&s, &subject, limit, offset, now()).await?;
+    let (found, total) = admin::consent_sessions(&s, &subject, limit, offset, now()).await?;
     let body: Vec<_> = found
         .iter()
         .map(|(c, client)| views::previous_consent_session(c, client))
         .collect();
-    Ok(Json(body).into_response())
+    let mut resp = Json(body).into_response();
+    pagination_headers(resp.headers_mut(), uri.path(), q, total, limit, offset);
+    Ok(resp)
 }
 
 /// Revokes consent to `client`, or to every client (`all=true`, or no `client`), and
