@@ -18,7 +18,7 @@ async fn remembered_flow(
     app: &crate::helpers::TestApp,
     b: &reqwest::Client,
     client: &str,
-) -> String {
+) -> (String, String) {
     let login = start(app, b, &auth_url(app, client, "")).await;
     let to = decide(
         app,
@@ -37,15 +37,49 @@ async fn remembered_flow(
         "remember_for": 3600,
     });
     let to = decide(app, "consent", "accept", &consent, body).await;
-    assert_code(app, &follow(b, &to).await);
-    consent
+    let code = assert_code(app, &follow(b, &to).await);
+    (consent, code)
+}
+
+/// Exchanges a code at the token endpoint; returns the access token.
+async fn exchange(app: &crate::helpers::TestApp, client: &str, code: &str) -> String {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", CB),
+    ];
+    let r = app
+        .http
+        .post(app.public_url("/oauth2/token"))
+        .basic_auth(client, Some("a-client-secret-for-tests"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+async fn active(app: &crate::helpers::TestApp, token: &str) -> bool {
+    let r = app
+        .http
+        .post(app.admin_url("/oauth2/introspect"))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["active"].as_bool().unwrap()
 }
 
 async fn consent_sessions_are_listed_and_revoking_one_revokes_its_codes(backend: Backend) {
     let app = app_or_skip!(backend);
     create_client(&app, "app", json!({})).await;
     let b = browser();
-    let consent = remembered_flow(&app, &b, "app").await;
+    let (consent, code) = remembered_flow(&app, &b, "app").await;
+    let token = exchange(&app, "app", &code).await;
+    assert!(active(&app, &token).await);
 
     let a = admin(
         &app,
@@ -111,6 +145,10 @@ async fn consent_sessions_are_listed_and_revoking_one_revokes_its_codes(backend:
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM oauth2_authorize_codes").await,
         0
+    );
+    assert!(
+        !active(&app, &token).await,
+        "tokens issued under the consent are revoked"
     );
     // The remembered consent is gone: the next flow asks again.
     let login = start(&app, &b, &auth_url(&app, "app", "")).await;

@@ -45,10 +45,9 @@ impl Store {
     }
 
     /// Revokes everything issued under the grants `request_ids` (consent challenge ids):
-    /// today the authorization codes.
-    // TODO(tokens, issue 5): also revoke the access and refresh tokens whose
-    // `request_id` is in `request_ids`; consent revocation calls this method.
+    /// their authorization codes, and their access and refresh tokens.
     pub async fn revoke_tokens_by_request_ids(&self, request_ids: &[String]) -> StoreResult<()> {
+        self.revoke_grants(request_ids).await?;
         for id in request_ids {
             with_pool!(self, |p| {
                 sqlx::query("DELETE FROM oauth2_authorize_codes WHERE request_id = $1")
