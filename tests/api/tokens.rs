@@ -736,7 +736,7 @@ async fn an_expired_client_secret_is_refused(backend: Backend) {
         &app,
         backend,
         "UPDATE clients SET client_secret_expires_at = 1000 WHERE id = $1",
-        &[id.clone()],
+        std::slice::from_ref(&id),
     )
     .await;
     let a = client_credentials(&app, &id, &secret, "").await;

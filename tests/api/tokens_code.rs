@@ -55,8 +55,12 @@ async fn a_code_is_exchanged_for_access_refresh_and_id_tokens(backend: Backend) 
 async fn id_token_claims_verify_with_an_independent_jwt_library(backend: Backend) {
     let app = app_or_skip!(backend);
     let (id, secret) = full_client(&app, "app", json!({})).await;
-    let mut seed = CodeSeed::default();
-    seed.id_token_extra = json!({"email": "alice@example.com", "sub": "mallory", "iss": "https://evil", "nonce": "forged"});
+    // Consent data may add claims but never forge registered ones.
+    let seed = CodeSeed {
+        id_token_extra: json!({"email": "alice@example.com", "sub": "mallory",
+                               "iss": "https://evil", "nonce": "forged"}),
+        ..CodeSeed::default()
+    };
     let code = seed_code(&app, backend, seed).await;
     let a = redeem(&app, &id, &secret, &code, &[]).await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -155,8 +159,10 @@ async fn a_code_is_bound_to_its_client_redirect_uri_and_lifetime(backend: Backen
     // The refused attempts did not burn the code.
     assert_eq!(redeem(&app, &id, &secret, &code, &[]).await.status, 200);
 
-    let mut seed = CodeSeed::default();
-    seed.expires_in = -1;
+    let seed = CodeSeed {
+        expires_in: -1,
+        ..CodeSeed::default()
+    };
     let expired = seed_code(&app, backend, seed).await;
     let e = redeem(&app, &id, &secret, &expired, &[]).await;
     assert_eq!((e.status.as_u16(), e.error()), (400, "invalid_grant"));
