@@ -4,7 +4,7 @@
 //! contains a password or a hash.
 
 use crate::app::AppState;
-use crate::http::admin::clients::pagination_headers;
+use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
 use crate::secret::Secret;
@@ -16,14 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::Router;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub const USERS: &str = "/admin/users";
 pub const USER: &str = "/admin/users/{id}";
 pub const USER_PASSWORD: &str = "/admin/users/{id}/password";
-
-const DEFAULT_LIMIT: i64 = 100;
-const MAX_LIMIT: i64 = 500;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -155,20 +151,8 @@ async fn delete(
 /// Paginated exactly like `/clients` (same parsing, same `Link` and `X-Total-Count`);
 /// `?email=` narrows the list to the user with that address (any case).
 async fn list(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
-    let mut q: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
-        q.entry(k.into_owned()).or_default().push(v.into_owned());
-    }
-    // ory/x `pagination.Parse(r, 100, 0, 500)`, as for clients: unparsable values mean
-    // the default, the limit is capped at 500, negatives become 0.
-    let number = |k: &str, default: i64| {
-        q.get(k)
-            .and_then(|v| v.first())
-            .filter(|v| !v.is_empty())
-            .map_or(default, |v| v.parse().unwrap_or(default))
-    };
-    let limit = number("limit", DEFAULT_LIMIT).clamp(0, MAX_LIMIT);
-    let offset = number("offset", 0).max(0);
+    let q = query_values(&uri);
+    let (limit, offset) = limit_offset(&q);
     let email = q
         .get("email")
         .and_then(|v| v.first())

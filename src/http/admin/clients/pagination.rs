@@ -75,7 +75,8 @@ fn link(
 /// `X-Total-Count` and `Link` exactly as ory/x `pagination.Header` (the version Hydra
 /// 1.9.2 ships) writes them, quirks included: a 0 limit counts as 1, an empty list gets
 /// `first`, `next` and a negative `prev`, and a list shorter than the limit gets only a
-/// `first` link whose limit is the total.
+/// `first` link whose limit is the total. Offsets come from the caller, so the
+/// arithmetic wraps as Go's `int64` does (same links as Hydra) instead of overflowing.
 pub fn pagination_headers(
     h: &mut HeaderMap,
     path: &str,
@@ -92,12 +93,14 @@ pub fn pagination_headers(
         (total / limit) * limit
     };
     let l = |rel: &str, lim: i64, off: i64| link(path, &q, rel, lim, off);
+    let next = (offset / limit).wrapping_add(1).wrapping_mul(limit);
+    let prev = (offset / limit).wrapping_sub(1).wrapping_mul(limit);
     let links = if offset >= last {
         if total == 0 {
             vec![
                 l("first", limit, 0),
-                l("next", limit, ((offset / limit) + 1) * limit),
-                l("prev", limit, ((offset / limit) - 1) * limit),
+                l("next", limit, next),
+                l("prev", limit, prev),
             ]
         } else if total < limit {
             vec![l("first", total, 0)]
@@ -109,8 +112,8 @@ pub fn pagination_headers(
     } else {
         vec![
             l("first", limit, 0),
-            l("next", limit, ((offset / limit) + 1) * limit),
-            l("prev", limit, ((offset / limit) - 1) * limit),
+            l("next", limit, next),
+            l("prev", limit, prev),
             l("last", limit, last),
         ]
     };
@@ -177,6 +180,26 @@ mod tests {
             r#"</clients?client_name=x%26y&limit=2&offset=2&owner=a+b>; rel="next",</clients?client_name=x%26y&limit=2&offset=4&owner=a+b>; rel="last""#
         );
         assert_eq!(h["x-total-count"], "5");
+    }
+
+    #[test]
+    fn the_largest_offset_wraps_like_go_instead_of_panicking() {
+        let max = i64::MAX;
+        assert_eq!(
+            link_for(0, 1, max),
+            format!(
+                r#"<?limit=1&offset=0>; rel="first",<?limit=1&offset={}>; rel="next",<?limit=1&offset={}>; rel="prev""#,
+                i64::MIN,
+                max - 1
+            )
+        );
+        assert_eq!(
+            link_for(0, 500, max),
+            format!(
+                r#"<?limit=500&offset=0>; rel="first",<?limit=500&offset={}>; rel="next",<?limit=500&offset={}>; rel="prev""#,
+                -9_223_372_036_854_775_616_i64, 9_223_372_036_854_775_000_i64
+            )
+        );
     }
 
     #[test]
