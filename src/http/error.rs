@@ -12,6 +12,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// What a value the database cannot hold (a NUL character) is answered with.
+const NUL_TEXT: &str = "The request contains a NUL character (\\u0000), which no value may contain";
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -123,6 +126,7 @@ impl From<crate::store::StoreError> for ApiError {
             crate::store::StoreError::Conflict(what) => ApiError::conflict(format!(
                 "Unable to insert or update resource because a resource with that {what} exists already"
             )),
+            e if e.is_unstorable_text() => ApiError::bad_request(NUL_TEXT),
             other => ApiError::internal(other),
         }
     }
@@ -200,6 +204,9 @@ impl IntoResponse for OAuthError {
 
 impl From<crate::store::StoreError> for OAuthError {
     fn from(e: crate::store::StoreError) -> Self {
+        if e.is_unstorable_text() {
+            return OAuthError::invalid_request(NUL_TEXT);
+        }
         OAuthError::server_error(e)
     }
 }

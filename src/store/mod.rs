@@ -81,6 +81,14 @@ impl StoreError {
             _ => StoreError::Database(e),
         }
     }
+
+    /// Whether the database refused a text value it cannot hold: PostgreSQL rejects NUL
+    /// characters in TEXT (SQLSTATE 22021), which any caller can put in a path, query or
+    /// JSON string. That is the request's fault, so callers answer 400, not 500.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db))
+            if db.code().as_deref() == Some("22021"))
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

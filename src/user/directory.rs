@@ -86,6 +86,15 @@ pub async fn list(store: &Store, q: &ListQuery) -> Result<Page, UserError> {
         .as_deref()
         .map(normalize_email)
         .filter(|e| !e.is_empty());
+    if email
+        .as_deref()
+        .is_some_and(|e| !validate::could_be_stored(e))
+    {
+        return Ok(Page {
+            users: Vec::new(),
+            total: 0,
+        });
+    }
     let (users, total) = store
         .users_list(email.as_deref(), q.limit.max(0), q.offset.max(0))
         .await?;

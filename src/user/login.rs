@@ -8,7 +8,7 @@
 use super::model::User;
 use super::password::Passwords;
 use super::throttle::{self, Keys, ThrottlePolicy};
-use super::validate::{normalize_email, MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
+use super::validate::{could_be_stored, normalize_email, MAX_PASSWORD_BYTES};
 use crate::app::AppState;
 use crate::crypto::SystemKeys;
 use crate::secret::Secret;
@@ -89,16 +89,14 @@ pub async fn authenticate_with(
     // An over-long password cannot be right (none can be set) and is not worth an argon2
     // run; refusing it early depends only on the password, not on the account.
     // Likewise an email no account can have is not looked up (the dummy hash still runs).
-    let found =
-        if password.len() > MAX_PASSWORD_BYTES || email.is_empty() || email.len() > MAX_EMAIL_BYTES
-        {
-            None
-        } else {
-            deps.store
-                .user_credentials_by_email(&email)
-                .await
-                .map_err(internal)?
-        };
+    let found = if password.len() > MAX_PASSWORD_BYTES || !could_be_stored(&email) {
+        None
+    } else {
+        deps.store
+            .user_credentials_by_email(&email)
+            .await
+            .map_err(internal)?
+    };
     let matched = if password.len() > MAX_PASSWORD_BYTES {
         false
     } else {

@@ -44,6 +44,15 @@ pub fn validate_email(email: &str) -> Result<(), String> {
     }
 }
 
+/// Whether some account could have this (normalised) email. Stored emails passed
+/// [`validate_email`], so an empty, over-long or control-character value matches none and
+/// need not be looked up; PostgreSQL would refuse a NUL in it anyway.
+pub(crate) fn could_be_stored(normalized_email: &str) -> bool {
+    !normalized_email.is_empty()
+        && normalized_email.len() <= MAX_EMAIL_BYTES
+        && !normalized_email.chars().any(char::is_control)
+}
+
 /// At least 8 characters and at most 1024 bytes.
 pub fn validate_password(password: &Secret) -> Result<(), String> {
     if password.expose().chars().count() < MIN_PASSWORD_CHARS {

@@ -21,6 +21,7 @@ on_both_backends!(
     listing_filters_by_client_name_and_owner,
     malformed_bodies_get_a_4xx_with_the_error_body,
     a_malformed_path_id_is_a_400_and_a_corrupt_row_an_opaque_500,
+    a_nul_character_in_an_id_body_or_filter_is_a_4xx_never_a_500,
     the_largest_offset_is_a_page_not_a_500,
 );
 
@@ -675,6 +676,33 @@ async fn a_malformed_path_id_is_a_400_and_a_corrupt_row_an_opaque_500(backend: B
             "no internals: {}",
             a.body
         );
+    }
+}
+
+/// PostgreSQL refuses NUL in TEXT; whatever the backend, that is the caller's mistake.
+async fn a_nul_character_in_an_id_body_or_filter_is_a_4xx_never_a_500(backend: Backend) {
+    let app = app_or_skip!(backend);
+    for (method, path, body) in [
+        (reqwest::Method::GET, "/clients/a%00b", None),
+        (reqwest::Method::PUT, "/clients/a%00b", Some(json!({}))),
+        (reqwest::Method::DELETE, "/admin/clients/a%00b", None),
+        (reqwest::Method::GET, "/clients?client_name=a%00b", None),
+        (
+            reqwest::Method::POST,
+            "/clients",
+            Some(json!({"client_name": "a\u{0}b"})),
+        ),
+        (
+            reqwest::Method::POST,
+            "/clients",
+            Some(json!({"client_id": "a\u{0}b"})),
+        ),
+    ] {
+        let a = call(&app, method.clone(), path, body).await;
+        assert!(a.status.as_u16() < 500, "{method} {path}: {}", a.status);
+        if !a.status.is_success() {
+            assert_eq!(a.body["status_code"], a.status.as_u16(), "{method} {path}");
+        }
     }
 }
 

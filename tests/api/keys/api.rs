@@ -12,6 +12,7 @@ on_both_backends!(
     put_set_replaces_the_set_and_put_key_creates_or_replaces_one_key,
     unknown_sets_and_keys_are_404_with_a_generic_error,
     malformed_bodies_and_unusable_keys_get_a_400_with_hydras_error_body,
+    a_nul_character_in_a_set_name_or_kid_is_a_4xx_never_a_500,
 );
 
 async fn generating_answers_201_with_hydras_private_and_public_pair_for_every_algorithm(
@@ -330,4 +331,28 @@ async fn malformed_bodies_and_unusable_keys_get_a_400_with_hydras_error_body(bac
     assert_generic_error(&a, 409);
     // Nothing was stored by any of these.
     assert_generic_error(&admin(&app, Method::GET, "/keys/s", None).await, 404);
+}
+
+/// PostgreSQL refuses NUL in TEXT; a path naming one is the caller's mistake on any backend.
+async fn a_nul_character_in_a_set_name_or_kid_is_a_4xx_never_a_500(backend: Backend) {
+    let app = app_or_skip!(backend);
+    generate(&app, "known", "ES256", "k").await;
+    for base in ["/keys", "/admin/keys"] {
+        for (method, path) in [
+            (Method::GET, "a%00b"),
+            (Method::DELETE, "a%00b"),
+            (Method::GET, "a%00b/k"),
+            (Method::GET, "known/a%00b"),
+            (Method::DELETE, "known/a%00b"),
+        ] {
+            let a = admin(&app, method.clone(), &format!("{base}/{path}"), None).await;
+            let status = a.status.as_u16();
+            assert!(
+                (400..500).contains(&status),
+                "{method} {base}/{path}: {status}"
+            );
+            assert_generic_error(&a, status);
+        }
+    }
+    assert_eq!(get_set(&app, "known").await.len(), 2);
 }

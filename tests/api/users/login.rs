@@ -114,6 +114,8 @@ async fn every_login_failure_gives_the_same_answer(backend: Backend) {
         login(&state, "nobody@example.com", PASSWORD, "192.0.2.1", NOW).await,
         login(&state, "mallory@example.com", PASSWORD, "192.0.2.1", NOW).await,
         login(&state, "", PASSWORD, "192.0.2.1", NOW).await,
+        // No account can have it, and PostgreSQL cannot even compare it.
+        login(&state, "alice\u{0}@example.com", PASSWORD, "192.0.2.1", NOW).await,
         login(
             &state,
             "alice@example.com",
