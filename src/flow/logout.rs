@@ -1,6 +1,7 @@
 //! Logout decisions (OpenID Connect RP-Initiated, Front-Channel and Back-Channel
 //! Logout 1.0, as Hydra 1.9 implements them), as pure functions.
 
+use crate::oauth2::authorize::redirect_uri::is_script_scheme;
 use crate::oauth2::authorize::response::merge_query;
 use crate::oauth2::authorize::AuthError;
 use serde_json::{json, Value};
@@ -88,11 +89,14 @@ pub fn post_logout_redirect(
             "Logout failed because query parameter post_logout_redirect_uri is not a whitelisted as a post_logout_redirect_uri for the client.",
         ));
     }
-    let url = url::Url::parse(requested).map_err(|_| {
-        AuthError::invalid_request(
-            "Logout failed because query parameter post_logout_redirect_uri is not a valid URL.",
-        )
-    })?;
+    let url = url::Url::parse(requested)
+        .ok()
+        .filter(|u| !is_script_scheme(u))
+        .ok_or_else(|| {
+            AuthError::invalid_request(
+                "Logout failed because query parameter post_logout_redirect_uri is not a valid URL.",
+            )
+        })?;
     if state.is_empty() {
         return Ok(url.to_string());
     }
@@ -162,6 +166,8 @@ mod tests {
             "https://d/"
         );
         assert!(post_logout_redirect(&reg, "https://app.example/bye/", "", "d").is_err());
+        let js = vec!["javascript:alert(1)".to_string()];
+        assert!(post_logout_redirect(&js, "javascript:alert(1)", "", "d").is_err());
     }
 
     #[test]

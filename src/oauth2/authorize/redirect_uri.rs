@@ -37,12 +37,27 @@ pub fn match_redirect_uri(
         return Err(AuthError::invalid_request(NO_MATCH));
     };
     let url = Url::parse(chosen).map_err(|_| AuthError::invalid_request(NO_MATCH))?;
+    if is_script_scheme(&url) {
+        return Err(AuthError::invalid_request(format!(
+            "The 'redirect_uri' must not use the scheme '{}'.",
+            url.scheme()
+        )));
+    }
     if url.fragment().is_some() || chosen.contains('#') {
         return Err(AuthError::invalid_request(
             "The 'redirect_uri' must not contain a fragment (RFC 6749 §3.1.2).",
         ));
     }
     Ok(url)
+}
+
+/// Schemes that run code or read local data where the browser lands: never a place to
+/// send a browser with a code, whatever a client registered.
+pub fn is_script_scheme(url: &Url) -> bool {
+    matches!(
+        url.scheme(),
+        "javascript" | "data" | "vbscript" | "file" | "blob"
+    )
 }
 
 /// `http://127.0.0.1[:port]<rest>` or `http://[::1][:port]<rest>`, split into the
@@ -167,6 +182,18 @@ mod tests {
         let r = reg(&["https://a.example/cb#x"]);
         assert!(match_redirect_uri("https://a.example/cb#x", &r, true).is_err());
         assert!(match_redirect_uri("", &r, false).is_err());
+    }
+
+    #[test]
+    fn script_schemes_are_refused_even_when_registered() {
+        let r = reg(&[
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "com.example.app:/cb",
+        ]);
+        assert!(match_redirect_uri("javascript:alert(1)", &r, true).is_err());
+        assert!(match_redirect_uri("data:text/html,x", &r, true).is_err());
+        assert!(match_redirect_uri("com.example.app:/cb", &r, true).is_ok());
     }
 
     #[test]
