@@ -52,6 +52,14 @@ pub const ASSERTION_ALGS: [&str; 9] = [
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
 ];
 
+/// What `/oauth2/auth` answers today. The authorization endpoint refuses the implicit
+/// and hybrid response types (`token`, `id_token`, …) until it mints their tokens with
+/// `oauth2::issue::issue_tokens`; add them here (and `implicit` to [`GRANT_TYPES`]) in
+/// the same change that enables them. Hydra 1.9.2 lists
+/// `code, code id_token, id_token, token id_token, token, token id_token code`.
+pub const RESPONSE_TYPES: &[&str] = &["code"];
+pub const GRANT_TYPES: &[&str] = &["authorization_code", "client_credentials", "refresh_token"];
+
 const AUTH_METHODS: [&str; 4] = [
     "client_secret_post",
     "client_secret_basic",
@@ -109,9 +117,9 @@ fn common(s: &Settings, u: &Urls) -> Map<String, Value> {
         "jwks_uri": u.public_url(JWKS_PATH),
         "revocation_endpoint": u.public_url(REVOKE_PATH),
         "scopes_supported": union(&["offline_access", "offline", "openid"], &d.supported_scope),
-        "response_types_supported": ["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"],
+        "response_types_supported": RESPONSE_TYPES,
         "response_modes_supported": ["query", "fragment", "form_post"],
-        "grant_types_supported": ["authorization_code", "implicit", "client_credentials", "refresh_token"],
+        "grant_types_supported": GRANT_TYPES,
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
