@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 /// Fetched `jwks_uri` documents, refreshed after this long or when a kid is missing.
 const JWKS_CACHE_TTL: Duration = Duration::from_secs(300);
 const JWKS_MAX_ENTRIES: usize = 1000;
+/// How far in the future an assertion may expire (RFC 7523 §3 lets the server limit it).
+const MAX_ASSERTION_LIFETIME: i64 = 3600;
 /// Largest assertion accepted (a JWS with a 4096-bit RSA signature is ~1 KiB).
 const MAX_ASSERTION_LEN: usize = 16 * 1024;
 
@@ -109,6 +111,12 @@ pub async fn verify(
         .filter(|j| !j.is_empty())
         .ok_or_else(|| fail("The 'client_assertion' has no 'jti' claim."))?;
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
+    // Its jti is remembered until it expires, so a long-lived assertion would pin a row.
+    if exp > now + MAX_ASSERTION_LIFETIME {
+        return Err(fail(
+            "The 'exp' claim of the client assertion is too far in the future.",
+        ));
+    }
     if !state
         .store
         .use_assertion_jti(&client.client_id, jti, exp.max(now) + 60, now)

@@ -151,6 +151,10 @@ async fn bad_assertions_are_401_invalid_client(backend: Backend) {
         ("wrong sub", sign(&key, &with("sub", json!("someone-else")))),
         ("no jti", sign(&key, &without("jti"))),
         ("no exp", sign(&key, &without("exp"))),
+        (
+            "exp a day away",
+            sign(&key, &with("exp", json!(now() + 86400))),
+        ),
         ("garbage segments", "a.b.c".into()),
         ("not a JWT", "definitely not a jwt".into()),
         ("bad base64", "eyJ!!!.eyJ!!!.sig".into()),
