@@ -130,3 +130,42 @@ async fn restart_keeps_working_on_the_same_database(backend: Backend) {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn cors_is_applied_to_the_public_router_when_enabled() {
+    let app = app_or_skip!(Backend::Sqlite, |s| {
+        s.serve.public.cors.enabled = true;
+        s.serve.public.cors.allowed_origins = vec!["https://app.example.com".into()];
+    });
+    let r = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.public_url("/health/alive"))
+        .header("Origin", "https://app.example.com")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+
+    let r = app
+        .http
+        .get(app.public_url("/health/alive"))
+        .header("Origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+
+    // The admin router has its own (disabled) CORS settings.
+    let r = app
+        .http
+        .get(app.admin_url("/health/alive"))
+        .header("Origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
