@@ -224,6 +224,32 @@ mod tests {
     }
 
     #[test]
+    fn same_site_follows_the_configuration() {
+        let mut s = Settings::default();
+        s.urls.self_.issuer = Some("https://i.example/".into());
+        s.serve.cookies.same_site_mode = Some("Strict".into());
+        let keys = SystemKeys::derive(&[Secret::new("system-secret-for-tests")]);
+        assert!(
+            CookieConfig::new(&s, &keys).set(LOGIN_CSRF, "v", None)[0].contains("SameSite=Strict")
+        );
+        s.serve.cookies.same_site_mode = Some("None".into());
+        s.serve.cookies.same_site_legacy_workaround = true;
+        let set = CookieConfig::new(&s, &keys).set(LOGIN_CSRF, "v", None);
+        assert_eq!(set.len(), 2, "a legacy twin without SameSite");
+        assert!(
+            set[1].starts_with("oauth2_authentication_csrf_legacy=")
+                && !set[1].contains("SameSite")
+        );
+        let jar = RequestCookies::parse([set[1].split(';').next().unwrap()]);
+        assert_eq!(
+            CookieConfig::new(&s, &keys)
+                .read(&jar, LOGIN_CSRF)
+                .as_deref(),
+            Some("v")
+        );
+    }
+
+    #[test]
     fn the_cookie_secret_replaces_the_system_secret() {
         let a = config("https://i.example/", Some("a-cookie-secret-of-length"));
         let b = config("https://i.example/", None);
