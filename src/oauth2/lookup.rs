@@ -6,7 +6,7 @@
 //! revocable.
 
 use crate::app::AppState;
-use crate::jwk::ACCESS_TOKEN_SET;
+use crate::jwk::{JwkError, ACCESS_TOKEN_SET};
 use crate::store::{StoreResult, TokenRow};
 use crate::token::{signature_of, Kind};
 
@@ -46,6 +46,8 @@ pub async fn find(state: &AppState, token: &str) -> StoreResult<Option<(TokenUse
         // A JWT access token: only a signature made by our key counts.
         match state.jwks.verify(ACCESS_TOKEN_SET, token).await {
             Ok(_) => token.rsplit('.').next().map(str::to_string),
+            // Storage trouble while loading keys is an error, not "inactive".
+            Err(JwkError::Store(e)) => return Err(e),
             Err(_) => None,
         }
     } else {
