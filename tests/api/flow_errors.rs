@@ -219,6 +219,17 @@ async fn expired_login_and_consent_requests_are_refused(backend: Backend) {
     .await;
     assert_client_error(&app, &follow(&b, &to).await, "request_unauthorized");
 
+    // A challenge that expired before the login app accepted it leads nowhere either.
+    let login = start(&app, &b, &auth_url(&app, "app", "")).await;
+    sql(
+        &app,
+        "UPDATE flow_login_requests SET requested_at = requested_at - 3601",
+    )
+    .await;
+    let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
+    assert_client_error(&app, &follow(&b, &to).await, "request_unauthorized");
+
+    // The consent request inherits the login's start: the TTL covers the whole flow.
     let login = start(&app, &b, &auth_url(&app, "app", "")).await;
     let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
     let consent = to_consent(&app, &b, &to).await;
