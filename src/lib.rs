@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod crypto;
+pub mod firstparty;
 pub mod flow;
 pub mod http;
 pub mod jwk;

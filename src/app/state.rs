@@ -19,6 +19,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
+        let settings = crate::ui::with_builtin_urls(settings);
         let secrets = crate::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
         let keys = Arc::new(keys);
         let jwks = Arc::new(crate::jwk::KeyManager::new(store.clone(), keys.clone()));

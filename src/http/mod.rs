@@ -31,7 +31,8 @@ pub fn public_router(state: AppState) -> Router {
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
         .merge(public::discovery::routes())
-        .merge(public::ui::routes(&state.settings));
+        .merge(public::ui::routes(&state.settings))
+        .merge(public::firstparty::routes(&state.settings));
     middleware::wrap(routes, state, "public")
 }
 

@@ -5,6 +5,9 @@ mod helpers;
 
 mod clients;
 mod config_errors;
+mod firstparty;
+mod firstparty_config;
+mod firstparty_support;
 mod flow;
 mod flow_admin;
 mod flow_errors;
@@ -20,3 +23,6 @@ mod tokens_code;
 mod tokens_jwt;
 mod tokens_support;
 mod users;
+mod ui;
+mod ui_pages;
+mod ui_support;

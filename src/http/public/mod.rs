@@ -7,3 +7,4 @@ pub mod authorize;
 pub mod fallbacks;
 pub mod logout;
 pub mod ui;
+pub mod firstparty;

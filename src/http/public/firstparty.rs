@@ -1,0 +1,168 @@
+//! The first-party login API and the public client configuration (Portcullis
+//! extensions). Not mounted when `identity.first_party.enabled` is off.
+//!
+//! * `POST /api/v1/login` `{email, password}` → `{id_token, refresh_token, claims,
+//!   expires_by, access_token, token_type, expires_in}`
+//! * `POST /api/v1/refresh` `{refresh_token}` → the same, with a new refresh token
+//! * `POST /api/v1/logout` (`Authorization: Bearer <access token>` and/or
+//!   `{refresh_token}`) → `{}`; also ends the browser session cookie it is sent with
+//! * `GET /api/v1/oidc-info` → `{issuer, auth_url, client_id, redirect_url}`
+//! * `GET /api/v1/client-config`, alias `GET /config/v1/flyte_client` (the path Flyte's
+//!   command-line tools bootstrap from) → `{client_id, redirect_uri, scopes,
+//!   authorization_metadata_key}`
+
+use super::token::{authorization, no_store_json, now};
+use super::ui::PeerAddr;
+use crate::app::AppState;
+use crate::config::Settings;
+use crate::firstparty::client::resolve;
+use crate::firstparty::{tokens, FirstPartyError};
+use crate::flow::cookies::RequestCookies;
+use crate::http::error::ApiError;
+use crate::http::extract::Json;
+use crate::oidc::Urls;
+use crate::secret::Secret;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::json;
+
+pub const LOGIN: &str = "/api/v1/login";
+pub const REFRESH: &str = "/api/v1/refresh";
+pub const LOGOUT: &str = "/api/v1/logout";
+pub const OIDC_INFO: &str = "/api/v1/oidc-info";
+pub const CLIENT_CONFIG: &str = "/api/v1/client-config";
+pub const FLYTE_CLIENT: &str = "/config/v1/flyte_client";
+
+pub fn routes(settings: &Settings) -> Router<AppState> {
+    if !settings.identity.first_party.enabled {
+        return Router::new();
+    }
+    Router::new()
+        .route(LOGIN, post(login))
+        .route(REFRESH, post(refresh))
+        .route(LOGOUT, post(logout))
+        .route(OIDC_INFO, get(oidc_info))
+        .route(CLIENT_CONFIG, get(client_config))
+        .route(FLYTE_CLIENT, get(client_config))
+}
+
+struct Failure(FirstPartyError);
+
+impl From<FirstPartyError> for Failure {
+    fn from(e: FirstPartyError) -> Self {
+        Failure(e)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let message = e.to_string();
+        let api = match e {
+            FirstPartyError::NotConfigured => ApiError::not_found(message),
+            FirstPartyError::BadRequest(m) => ApiError::bad_request(m),
+            FirstPartyError::InvalidCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", message)
+            }
+            FirstPartyError::Throttled(secs) => {
+                let mut r =
+                    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+                        .into_response();
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                return r;
+            }
+            FirstPartyError::OAuth(o) if o.status < 500 => ApiError::new(
+                StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_REQUEST),
+                o.code,
+                o.description,
+            ),
+            FirstPartyError::OAuth(o) => ApiError::internal(o.description),
+            FirstPartyError::Misconfigured(m) => ApiError::internal(m),
+            FirstPartyError::Internal(m) => ApiError::internal(m),
+        };
+        api.into_response()
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: Secret,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    PeerAddr(addr): PeerAddr,
+    Json(body): Json<LoginBody>,
+) -> Result<Response, Failure> {
+    let answer = tokens::login(&s, &body.email, &body.password, addr, now()).await?;
+    Ok(no_store_json(&answer))
+}
+
+#[derive(Deserialize, Default)]
+struct RefreshBody {
+    #[serde(default)]
+    refresh_token: String,
+}
+
+async fn refresh(
+    State(s): State<AppState>,
+    Json(body): Json<RefreshBody>,
+) -> Result<Response, Failure> {
+    let answer = tokens::refresh(&s, &body.refresh_token, now()).await?;
+    Ok(no_store_json(&answer))
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let body: RefreshBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RefreshBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            FirstPartyError::BadRequest(format!("The request body is not valid JSON: {e}"))
+        })?
+    };
+    let bearer = authorization(&headers)
+        .and_then(|h| h.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim());
+    let jar = RequestCookies::parse(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
+    let presented: Vec<&str> = bearer
+        .into_iter()
+        .chain(Some(body.refresh_token.as_str()))
+        .collect();
+    let done = tokens::logout(&s, &presented, &jar, now()).await?;
+    let mut r = no_store_json(&json!({}));
+    for c in done.cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(r)
+}
+
+async fn oidc_info(State(s): State<AppState>) -> Result<Response, Failure> {
+    let fp = resolve(&s).await?;
+    Ok(axum::Json(fp.oidc_info(&Urls::from_settings(&s.settings))).into_response())
+}
+
+async fn client_config(State(s): State<AppState>) -> Result<Response, Failure> {
+    let fp = resolve(&s).await?;
+    Ok(axum::Json(fp.public_config()).into_response())
+}

@@ -1,0 +1,271 @@
+//! The built-in pages' edges: CSRF, HTML escaping, unknown challenges, the error and
+//! logout pages, and the switch that turns the pages off or lets configured apps win.
+
+use crate::flow_support::{browser, location, param};
+use crate::helpers::Backend;
+use crate::ui_support::*;
+use crate::{app_or_skip, on_both_backends};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    forms_without_the_right_csrf_token_are_refused,
+    client_metadata_and_hints_are_html_escaped,
+    missing_or_unknown_challenges_show_an_error_page,
+    the_error_page_shows_the_flow_error_escaped,
+    the_logout_page_signs_out_only_after_confirmation,
+    turned_off_the_pages_are_gone_and_the_fallbacks_are_back,
+    configured_login_and_consent_apps_win_over_the_pages,
+);
+
+async fn forms_without_the_right_csrf_token_are_refused(backend: Backend) {
+    let app = app_or_skip!(backend);
+    create_user(&app, "alice@example.com", json!({})).await;
+    create_web_client(&app, "gallery", json!({})).await;
+    let b = browser();
+    let url = auth_url(&app, "gallery", "openid");
+    let login = open_login(&app, &b, &url).await;
+    let challenge = login.field("login_challenge").unwrap();
+    let token = login.field("csrf_token").unwrap();
+    let other = open_login(&app, &b, &url).await;
+    let other_token = other.field("csrf_token").unwrap();
+    assert_ne!(token, other_token, "tokens are per challenge");
+
+    let attempt = |browser: reqwest::Client, csrf: Option<String>| {
+        let app_url = app.public_url("/ui/login");
+        let challenge = challenge.clone();
+        async move {
+            let mut form = vec![
+                ("login_challenge", challenge),
+                ("email", "alice@example.com".to_string()),
+                ("password", PASSWORD.to_string()),
+            ];
+            if let Some(c) = csrf {
+                form.push(("csrf_token", c));
+            }
+            browser.post(app_url).form(&form).send().await.unwrap()
+        }
+    };
+    for (why, r) in [
+        ("missing", attempt(b.clone(), None).await),
+        ("wrong", attempt(b.clone(), Some("forged".into())).await),
+        (
+            "another challenge's",
+            attempt(b.clone(), Some(other_token)).await,
+        ),
+        ("no cookie", attempt(browser(), Some(token.clone())).await),
+    ] {
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{why}");
+        let p = page(r).await;
+        assert!(p.html.contains("This form has expired"), "{why}");
+    }
+    // The refused attempts changed nothing: the right token still logs in.
+    let r = attempt(b.clone(), Some(token)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Consent and logout forms are protected the same way.
+    let r = post(
+        &b,
+        &app.public_url("/ui/consent"),
+        &[("consent_challenge", "x"), ("action", "allow")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(
+        &b,
+        &app.public_url("/ui/logout"),
+        &[
+            ("logout_challenge", "x"),
+            ("csrf_token", "y"),
+            ("action", "logout"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn client_metadata_and_hints_are_html_escaped(backend: Backend) {
+    let app = app_or_skip!(backend);
+    create_user(&app, "alice@example.com", json!({"name": "<i>Alice</i>"})).await;
+    create_web_client(
+        &app,
+        "evil",
+        json!({
+            "client_name": "<script>alert(1)</script>",
+            "logo_uri": "https://cdn.example/logo.png?a=\"><script>alert(2)</script>",
+            "policy_uri": "javascript:alert(3)",
+            "scope": "openid <b>bold</b>",
+        }),
+    )
+    .await;
+    let b = browser();
+    let url = format!(
+        "{}&login_hint=%22%3E%3Cscript%3Ealert(4)%3C%2Fscript%3E",
+        auth_url(&app, "evil", "openid <b>bold</b>")
+    );
+    let login = open_login(&app, &b, &url).await;
+    assert!(login.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(login.html.contains("&quot;&gt;&lt;script&gt;alert(2)"));
+    assert!(login
+        .html
+        .contains("value=\"&quot;&gt;&lt;script&gt;alert(4)"));
+    assert!(!login.html.contains("<script"), "{}", login.html);
+
+    let r = submit_login(&app, &b, &login, "alice@example.com", PASSWORD, false).await;
+    let consent = to_consent_page(&app, &b, r).await;
+    assert!(consent.html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    assert!(!consent.html.contains("<script") && !consent.html.contains("<b>"));
+    assert!(
+        !consent.html.contains("javascript:"),
+        "unsafe links are left out"
+    );
+}
+
+async fn missing_or_unknown_challenges_show_an_error_page(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let b = browser();
+    for (path, status) in [
+        ("/ui/login", 400),
+        ("/ui/login?login_challenge=ptc_lc_unknown", 404),
+        ("/ui/login?login_challenge=%3Cscript%3E", 404),
+        ("/ui/consent", 400),
+        ("/ui/consent?consent_challenge=unknown", 404),
+        ("/ui/logout?logout_challenge=unknown", 404),
+    ] {
+        let p = get_page(&b, &app.public_url(path)).await;
+        assert_eq!(p.status.as_u16(), status, "{path}");
+        assert!(p.header("content-type").starts_with("text/html"), "{path}");
+        assert!(!p.html.contains("<script"), "{path}");
+    }
+    // A form body that is not a form is a page too, not a JSON error.
+    let r = b
+        .post(app.public_url("/ui/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("login_challenge=a&login_challenge=b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(page(r).await.html.contains("<h1>"));
+}
+
+async fn the_error_page_shows_the_flow_error_escaped(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let p = get_page(
+        &browser(),
+        &app.public_url(
+            "/ui/error?error=%3Cscript%3Ex%3C%2Fscript%3E&error_description=The+client+%22x%22+is+unknown",
+        ),
+    )
+    .await;
+    assert_eq!(p.status, 200);
+    assert!(p.html.contains("The client &quot;x&quot; is unknown"));
+    assert!(p.html.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!p.html.contains("<script"));
+}
+
+async fn the_logout_page_signs_out_only_after_confirmation(backend: Backend) {
+    let app = app_or_skip!(backend);
+    create_user(&app, "alice@example.com", json!({})).await;
+    create_web_client(&app, "gallery", json!({})).await;
+    let b = browser();
+    let url = auth_url(&app, "gallery", "openid");
+    let login = open_login(&app, &b, &url).await;
+    let r = submit_login(&app, &b, &login, "alice@example.com", PASSWORD, true).await;
+    let consent = to_consent_page(&app, &b, r).await;
+    code_of(&submit_consent(&app, &b, &consent, "allow", false).await);
+
+    // "Stay signed in": the session is kept.
+    let r = submit_logout(&app, &b, open_logout(&app, &b).await, "stay").await;
+    assert_eq!(r.status(), 200);
+    assert!(page(r).await.html.contains("still signed in"));
+    let to = follow_all(&app, &b, &url).await;
+    assert!(
+        to.starts_with(&app.public_url("/ui/consent?")),
+        "login skipped: {to}"
+    );
+
+    // "Sign out": the flow ends the session; the next flow asks for a password again.
+    let r = submit_logout(&app, &b, open_logout(&app, &b).await, "logout").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(param(&back, "logout_verifier").is_some(), "{back}");
+    let done = follow_all(&app, &b, &back).await;
+    assert!(done.contains("/oauth2/fallbacks/logout/callback"), "{done}");
+    open_login(&app, &b, &url).await;
+}
+
+async fn open_logout(app: &crate::helpers::TestApp, b: &reqwest::Client) -> Page {
+    let r = b
+        .get(app.public_url("/oauth2/sessions/logout"))
+        .send()
+        .await
+        .unwrap();
+    let to = location(&r);
+    assert!(to.starts_with(&app.public_url("/ui/logout?")), "{to}");
+    let p = get_page(b, &to).await;
+    assert_eq!(p.status, 200);
+    assert!(p.html.contains("alice@example.com"));
+    p
+}
+
+async fn submit_logout(
+    app: &crate::helpers::TestApp,
+    b: &reqwest::Client,
+    p: Page,
+    action: &str,
+) -> reqwest::Response {
+    let form = [
+        ("logout_challenge", p.field("logout_challenge").unwrap()),
+        ("csrf_token", p.field("csrf_token").unwrap()),
+        ("action", action.to_string()),
+    ];
+    b.post(app.public_url("/ui/logout"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn turned_off_the_pages_are_gone_and_the_fallbacks_are_back(backend: Backend) {
+    let app = app_or_skip!(backend, |s| s.identity.ui.enabled = false);
+    create_web_client(&app, "gallery", json!({})).await;
+    let b = browser();
+    let to = location(
+        &b.get(auth_url(&app, "gallery", "openid"))
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        to.starts_with(&app.public_url("/oauth2/fallbacks/login?")),
+        "{to}"
+    );
+    let r = b
+        .get(app.public_url("/ui/login?login_challenge=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn configured_login_and_consent_apps_win_over_the_pages(backend: Backend) {
+    let app = app_or_skip!(backend, |s| {
+        s.urls.login = Some("https://login.example/sign-in?tenant=a".into())
+    });
+    create_web_client(&app, "gallery", json!({})).await;
+    let b = browser();
+    let to = location(
+        &b.get(auth_url(&app, "gallery", "openid"))
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        to.starts_with("https://login.example/sign-in?tenant=a&login_challenge="),
+        "{to}"
+    );
+    // The pages stay available (e.g. for the consent step) while login is external.
+    let p = get_page(&b, &app.public_url("/ui/consent?consent_challenge=nope")).await;
+    assert_eq!(p.status, 404);
+}
