@@ -6,8 +6,7 @@
 //! (wrong client, bad PKCE verifier, expired) rolls the whole thing back, so the code or
 //! refresh token stays usable by its rightful holder.
 
-use super::{with_pool, Store, StoreError, StoreResult};
-use crate::oauth2::authorize::AuthorizeCode;
+use super::{with_pool, Store, StoreResult};
 
 /// One access or refresh token row (both tables have the same columns).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -83,6 +82,10 @@ macro_rules! insert_token {
         .await
     }};
 }
+
+// After the macro, so that these files can use it.
+mod codes;
+mod maintenance;
 
 impl Store {
     /// Writes an access token and, if given, its refresh token (one transaction).
@@ -216,266 +219,11 @@ impl Store {
         })
     }
 
-    /// Records a client assertion's `jti`; false when it was seen before (replay).
-    pub async fn use_assertion_jti(
-        &self,
-        client_id: &str,
-        jti: &str,
-        expires_at: i64,
-        now: i64,
-    ) -> StoreResult<bool> {
-        let inserted = with_pool!(self, |p| {
-            // Expired entries are dropped first so that they never block a jti forever.
-            sqlx::query("DELETE FROM oauth2_assertion_jti WHERE expires_at < $1")
-                .bind(now)
-                .execute(p)
-                .await?;
-            sqlx::query(
-                "INSERT INTO oauth2_assertion_jti (client_id, jti, expires_at) \
-                 VALUES ($1, $2, $3) ON CONFLICT (client_id, jti) DO NOTHING",
-            )
-            .bind(client_id)
-            .bind(jti)
-            .bind(expires_at)
-            .execute(p)
-            .await?
-            .rows_affected()
-        });
-        Ok(inserted == 1)
-    }
-
-    /// Deletes, in batches of `batch`, access tokens that expired before `access_before`,
-    /// refresh tokens that expired before `refresh_before`, and
-    /// expired assertion `jti`s. Returns the number of rows deleted. Small batches keep
-    /// each statement short so that traffic is never blocked behind a long delete.
-    pub async fn flush_tokens(
-        &self,
-        access_before: i64,
-        refresh_before: Option<i64>,
-        now: i64,
-        batch: i64,
-    ) -> StoreResult<u64> {
-        let mut total = 0;
-        let statements: [(&str, Option<i64>); 3] = [
-            (
-                "DELETE FROM oauth2_access_tokens WHERE signature IN \
-                 (SELECT signature FROM oauth2_access_tokens WHERE expires_at < $1 LIMIT $2)",
-                Some(access_before),
-            ),
-            (
-                // Rotated and revoked refresh tokens are kept until they would have
-                // expired: a replay must still be recognised (and revoke its family).
-                "DELETE FROM oauth2_refresh_tokens WHERE signature IN \
-                 (SELECT signature FROM oauth2_refresh_tokens \
-                  WHERE expires_at > 0 AND expires_at < $1 LIMIT $2)",
-                refresh_before,
-            ),
-            (
-                "DELETE FROM oauth2_assertion_jti WHERE (client_id, jti) IN \
-                 (SELECT client_id, jti FROM oauth2_assertion_jti WHERE expires_at < $1 LIMIT $2)",
-                Some(now),
-            ),
-        ];
-        for (sql, cutoff) in statements {
-            let Some(cutoff) = cutoff else { continue };
-            loop {
-                let n = with_pool!(self, |p| sqlx::query(sql)
-                    .bind(cutoff)
-                    .bind(batch)
-                    .execute(p)
-                    .await?
-                    .rows_affected());
-                total += n;
-                if n < batch as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
-        }
-        Ok(total)
-    }
-}
-
-/// A row of `oauth2_authorize_codes` (migration 0004, owned by the flow).
-#[derive(sqlx::FromRow)]
-struct CodeRow {
-    signature: String,
-    request_id: String,
-    client_id: String,
-    redirect_uri: String,
-    requested_scope: String,
-    granted_scope: String,
-    granted_audience: String,
-    subject: String,
-    obfuscated_subject: String,
-    session_id: String,
-    auth_time: i64,
-    acr: String,
-    amr: String,
-    nonce: String,
-    code_challenge: String,
-    code_challenge_method: String,
-    session_access_token: String,
-    session_id_token: String,
-    requested_at: i64,
-    expires_at: i64,
-    used: bool,
-}
-
-const CODE_COLUMNS: &str = "signature, request_id, client_id, redirect_uri, requested_scope, \
-     granted_scope, granted_audience, subject, obfuscated_subject, session_id, auth_time, acr, \
-     amr, nonce, code_challenge, code_challenge_method, session_access_token, session_id_token, \
-     requested_at, expires_at, used";
-
-impl CodeRow {
-    fn into_code(self) -> StoreResult<AuthorizeCode> {
-        fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> StoreResult<T> {
-            serde_json::from_str(s)
-                .map_err(|e| StoreError::Corrupt(format!("authorization code {what}: {e}")))
-        }
-        Ok(AuthorizeCode {
-            requested_scope: json("requested_scope", &self.requested_scope)?,
-            granted_scope: json("granted_scope", &self.granted_scope)?,
-            granted_audience: json("granted_audience", &self.granted_audience)?,
-            amr: json("amr", &self.amr)?,
-            session_access_token: json("session_access_token", &self.session_access_token)?,
-            session_id_token: json("session_id_token", &self.session_id_token)?,
-            signature: self.signature,
-            request_id: self.request_id,
-            client_id: self.client_id,
-            redirect_uri: self.redirect_uri,
-            subject: self.subject,
-            obfuscated_subject: self.obfuscated_subject,
-            session_id: self.session_id,
-            auth_time: self.auth_time,
-            acr: self.acr,
-            nonce: self.nonce,
-            code_challenge: self.code_challenge,
-            code_challenge_method: self.code_challenge_method,
-            requested_at: self.requested_at,
-            expires_at: self.expires_at,
-            used: self.used,
-        })
-    }
-}
-
-impl Store {
-    /// Exchanges an authorization code: marks it used (`used` FALSE → TRUE; of
-    /// concurrent redemptions exactly one gets the row), lets `check` refuse it or mint
-    /// the tokens, and writes them, in one transaction. A refused code stays unused.
-    pub async fn redeem_authorize_code<T, E>(
-        &self,
-        signature: &str,
-        check: impl FnOnce(&AuthorizeCode) -> Result<NewTokens<T>, E>,
-    ) -> StoreResult<Exchange<T, E>> {
-        let take = format!(
-            "UPDATE oauth2_authorize_codes SET used = TRUE \
-             WHERE signature = $1 AND used = FALSE RETURNING {CODE_COLUMNS}"
-        );
-        let outcome = with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            let taken = sqlx::query_as::<_, CodeRow>(&take)
-                .bind(signature)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match taken {
-                None => None,
-                Some(row) => {
-                    let code = row.into_code()?;
-                    match check(&code) {
-                        Err(e) => {
-                            tx.rollback().await?;
-                            Some(Exchange::Rejected(e))
-                        }
-                        Ok(new) => {
-                            insert_token!(&mut *tx, "oauth2_access_tokens", &new.access)?;
-                            if let Some(r) = &new.refresh {
-                                insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
-                            }
-                            tx.commit().await?;
-                            Some(Exchange::Done(new.out))
-                        }
-                    }
-                }
-            }
-        });
-        if let Some(o) = outcome {
-            return Ok(o);
-        }
-        let used: Option<(String,)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT request_id FROM oauth2_authorize_codes WHERE signature = $1"
-        )
-        .bind(signature)
-        .fetch_optional(p)
-        .await?);
-        Ok(match used {
-            Some((request_id,)) => Exchange::AlreadyUsed { request_id },
-            None => Exchange::NotFound,
-        })
-    }
-
-    /// Deletes authorization codes that expired before `before`, in batches.
-    pub async fn flush_authorize_codes(&self, before: i64, batch: i64) -> StoreResult<u64> {
-        let mut total = 0;
-        loop {
-            let n = with_pool!(self, |p| sqlx::query(
-                "DELETE FROM oauth2_authorize_codes WHERE signature IN \
-                 (SELECT signature FROM oauth2_authorize_codes WHERE expires_at < $1 LIMIT $2)"
-            )
-            .bind(before)
-            .bind(batch)
-            .execute(p)
-            .await?
-            .rows_affected());
-            total += n;
-            if n < batch as u64 {
-                return Ok(total);
-            }
-            tokio::task::yield_now().await;
-        }
-    }
-}
-
-impl Store {
     /// Revokes the tokens of several grants (consent revocation).
     pub async fn revoke_grants(&self, request_ids: &[String]) -> StoreResult<()> {
         for id in request_ids {
             self.revoke_grant(id).await?;
         }
         Ok(())
-    }
-
-    /// Deletes, in batches, login and logout requests that were requested before
-    /// `before` (their challenges and verifiers can no longer be used), and consent
-    /// requests from before `before` that were never handled or were rejected. Accepted
-    /// consent requests stay: they are the consent sessions, and revoking one revokes
-    /// its tokens (as Hydra's janitor keeps them).
-    pub async fn flush_flow_requests(&self, before: i64, batch: i64) -> StoreResult<u64> {
-        let statements = [
-            "DELETE FROM flow_login_requests WHERE challenge IN \
-             (SELECT challenge FROM flow_login_requests WHERE requested_at < $1 LIMIT $2)",
-            "DELETE FROM flow_consent_requests WHERE challenge IN \
-             (SELECT challenge FROM flow_consent_requests WHERE requested_at < $1 \
-              AND (handled_at IS NULL OR error IS NOT NULL) LIMIT $2)",
-            "DELETE FROM flow_logout_requests WHERE challenge IN \
-             (SELECT challenge FROM flow_logout_requests WHERE requested_at < $1 LIMIT $2)",
-        ];
-        let mut total = 0;
-        for sql in statements {
-            loop {
-                let n = with_pool!(self, |p| sqlx::query(sql)
-                    .bind(before)
-                    .bind(batch)
-                    .execute(p)
-                    .await?
-                    .rows_affected());
-                total += n;
-                if n < batch as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
-        }
-        Ok(total)
     }
 }

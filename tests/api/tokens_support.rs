@@ -333,3 +333,19 @@ mod sha2_free {
             .to_vec()
     }
 }
+
+/// Redeems a fresh default code for `id`; returns its access and refresh token.
+pub async fn first_pair(
+    app: &crate::helpers::TestApp,
+    backend: Backend,
+    id: &str,
+    secret: &str,
+) -> (String, String) {
+    let code = seed_code(app, backend, CodeSeed::default()).await;
+    let a = redeem(app, id, secret, &code, &[]).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    (
+        a.body["access_token"].as_str().unwrap().to_string(),
+        a.body["refresh_token"].as_str().unwrap().to_string(),
+    )
+}

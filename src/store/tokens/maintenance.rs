@@ -1,0 +1,139 @@
+//! Housekeeping: used assertion `jti`s and batched deletion of what has expired.
+
+use super::super::{with_pool, Store, StoreResult};
+
+impl Store {
+    /// Records a client assertion's `jti`; false when it was seen before (replay).
+    pub async fn use_assertion_jti(
+        &self,
+        client_id: &str,
+        jti: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let inserted = with_pool!(self, |p| {
+            // Expired entries are dropped first so that they never block a jti forever.
+            sqlx::query("DELETE FROM oauth2_assertion_jti WHERE expires_at < $1")
+                .bind(now)
+                .execute(p)
+                .await?;
+            sqlx::query(
+                "INSERT INTO oauth2_assertion_jti (client_id, jti, expires_at) \
+                 VALUES ($1, $2, $3) ON CONFLICT (client_id, jti) DO NOTHING",
+            )
+            .bind(client_id)
+            .bind(jti)
+            .bind(expires_at)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(inserted == 1)
+    }
+
+    /// Deletes, in batches of `batch`, access tokens that expired before `access_before`,
+    /// refresh tokens that expired before `refresh_before`, and
+    /// expired assertion `jti`s. Returns the number of rows deleted. Small batches keep
+    /// each statement short so that traffic is never blocked behind a long delete.
+    pub async fn flush_tokens(
+        &self,
+        access_before: i64,
+        refresh_before: Option<i64>,
+        now: i64,
+        batch: i64,
+    ) -> StoreResult<u64> {
+        let mut total = 0;
+        let statements: [(&str, Option<i64>); 3] = [
+            (
+                "DELETE FROM oauth2_access_tokens WHERE signature IN \
+                 (SELECT signature FROM oauth2_access_tokens WHERE expires_at < $1 LIMIT $2)",
+                Some(access_before),
+            ),
+            (
+                // Rotated and revoked refresh tokens are kept until they would have
+                // expired: a replay must still be recognised (and revoke its family).
+                "DELETE FROM oauth2_refresh_tokens WHERE signature IN \
+                 (SELECT signature FROM oauth2_refresh_tokens \
+                  WHERE expires_at > 0 AND expires_at < $1 LIMIT $2)",
+                refresh_before,
+            ),
+            (
+                "DELETE FROM oauth2_assertion_jti WHERE (client_id, jti) IN \
+                 (SELECT client_id, jti FROM oauth2_assertion_jti WHERE expires_at < $1 LIMIT $2)",
+                Some(now),
+            ),
+        ];
+        for (sql, cutoff) in statements {
+            let Some(cutoff) = cutoff else { continue };
+            loop {
+                let n = with_pool!(self, |p| sqlx::query(sql)
+                    .bind(cutoff)
+                    .bind(batch)
+                    .execute(p)
+                    .await?
+                    .rows_affected());
+                total += n;
+                if n < batch as u64 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Deletes authorization codes that expired before `before`, in batches.
+    pub async fn flush_authorize_codes(&self, before: i64, batch: i64) -> StoreResult<u64> {
+        let mut total = 0;
+        loop {
+            let n = with_pool!(self, |p| sqlx::query(
+                "DELETE FROM oauth2_authorize_codes WHERE signature IN \
+                 (SELECT signature FROM oauth2_authorize_codes WHERE expires_at < $1 LIMIT $2)"
+            )
+            .bind(before)
+            .bind(batch)
+            .execute(p)
+            .await?
+            .rows_affected());
+            total += n;
+            if n < batch as u64 {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Deletes, in batches, login and logout requests that were requested before
+    /// `before` (their challenges and verifiers can no longer be used), and consent
+    /// requests from before `before` that were never handled or were rejected. Accepted
+    /// consent requests stay: they are the consent sessions, and revoking one revokes
+    /// its tokens (as Hydra's janitor keeps them).
+    pub async fn flush_flow_requests(&self, before: i64, batch: i64) -> StoreResult<u64> {
+        let statements = [
+            "DELETE FROM flow_login_requests WHERE challenge IN \
+             (SELECT challenge FROM flow_login_requests WHERE requested_at < $1 LIMIT $2)",
+            "DELETE FROM flow_consent_requests WHERE challenge IN \
+             (SELECT challenge FROM flow_consent_requests WHERE requested_at < $1 \
+              AND (handled_at IS NULL OR error IS NOT NULL) LIMIT $2)",
+            "DELETE FROM flow_logout_requests WHERE challenge IN \
+             (SELECT challenge FROM flow_logout_requests WHERE requested_at < $1 LIMIT $2)",
+        ];
+        let mut total = 0;
+        for sql in statements {
+            loop {
+                let n = with_pool!(self, |p| sqlx::query(sql)
+                    .bind(before)
+                    .bind(batch)
+                    .execute(p)
+                    .await?
+                    .rows_affected());
+                total += n;
+                if n < batch as u64 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        Ok(total)
+    }
+}
