@@ -202,3 +202,6 @@ pub async fn issue_tokens(
     }
     Ok(issued)
 }
+
+#[cfg(test)]
+mod tests;
