@@ -117,6 +117,7 @@ async fn page(ctx: &Ctx<'_>, challenge: &str, req: &ConsentRequest, client: &Cli
     let session = CsrfSession::from_jar(&ctx.cookies(), ctx.jar);
     let token = session.token(&ctx.state.keys, challenge);
     let name = display_name(client);
+    let title = format!("Allow {name} to access your account?");
     let scopes: String = req.requested_scope.iter().map(|s| scope_item(s)).collect();
     let scopes = if scopes.is_empty() {
         "<p>No access to your account beyond signing you in.</p>".to_string()
@@ -124,30 +125,27 @@ async fn page(ctx: &Ctx<'_>, challenge: &str, req: &ConsentRequest, client: &Cli
         format!("<p>It will be able to:</p><ul class=\"scopes\">{scopes}</ul>")
     };
     let body = format!(
-        "{header}<h1>Allow {n} to access your account?</h1>\
-         <p class=\"muted\">Signed in as <strong>{who}</strong></p>{scopes}{links}\
+        "{header}<p class=\"muted\">Signed in as <strong>{who}</strong></p>{scopes}{links}\
          <form method=\"post\" action=\"{action}\">{c}{t}\
          <label class=\"check\"><input type=\"checkbox\" name=\"remember\" value=\"1\"> Remember this decision</label>\
          <div class=\"actions\">\
          <button class=\"primary\" type=\"submit\" name=\"action\" value=\"allow\">Allow</button>\
          <button class=\"secondary\" type=\"submit\" name=\"action\" value=\"deny\">Deny</button>\
          </div></form>",
-        header = html::client_header("Application", name, &client.logo_uri),
-        n = esc(name),
+        header = html::client_title(&title, &client.logo_uri),
         who = esc(&who),
         links = links(client),
         action = esc(&ctx.url(CONSENT)),
         c = html::hidden("consent_challenge", challenge),
         t = html::hidden(csrf::FIELD, &token),
     );
-    UiReply::html(200, html::page(&format!("Allow {name}?"), &body))
-        .with_cookies(session.set_cookies)
+    UiReply::html(200, html::page(&title, &body)).with_cookies(session.set_cookies)
 }
 
 fn scope_item(scope: &str) -> String {
     match claims::describe(scope) {
         Some(d) => format!(
-            "<li>{}<small><code>{}</code></small></li>",
+            "<li><span>{}</span><code>{}</code></li>",
             esc(d),
             esc(scope)
         ),

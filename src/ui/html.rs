@@ -21,14 +21,15 @@ p{margin:0 0 1rem}\
 .muted{color:var(--muted);font-size:.9375rem}\
 .client{display:flex;align-items:center;gap:.75rem;margin:0 0 1.25rem}\
 .client img{width:3rem;height:3rem;object-fit:contain;border-radius:.5rem;border:1px solid var(--line);flex:none}\
-.client p{margin:0}\
+.client p,.client h1{margin:0}\
+.client h1{font-size:1.25rem}\
 .client strong{font-size:1.0625rem;overflow-wrap:anywhere}\
 label{display:block;font-weight:600;margin:0 0 .25rem}\
 input[type=email],input[type=password]{display:block;width:100%;padding:.625rem .75rem;font:inherit;color:inherit;background:#fff;border:1px solid #6b7280;border-radius:.5rem;margin:0 0 1rem}\
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:0 0 1.25rem}\
 .check input{width:1.125rem;height:1.125rem;margin:0;accent-color:var(--accent)}\
 .actions{display:flex;flex-wrap:wrap;gap:.75rem}\
-button{flex:1 1 8rem;padding:.6875rem 1rem;font:inherit;font-weight:600;border-radius:.5rem;border:1px solid var(--accent);cursor:pointer}\
+button{flex:1 1 10rem;white-space:nowrap;padding:.6875rem 1rem;font:inherit;font-weight:600;border-radius:.5rem;border:1px solid var(--accent);cursor:pointer}\
 .primary{background:var(--accent);color:#fff}\
 .primary:hover{background:var(--accent-dark)}\
 .secondary{background:#fff;color:var(--accent)}\
@@ -36,12 +37,14 @@ button{flex:1 1 8rem;padding:.6875rem 1rem;font:inherit;font-weight:600;border-r
 :focus-visible{outline:3px solid #60a5fa;outline-offset:2px}\
 .alert{border:1px solid #fca5a5;background:#fef2f2;color:var(--danger);padding:.75rem 1rem;border-radius:.5rem;margin:0 0 1rem}\
 .scopes{list-style:none;padding:0;margin:0 0 1.25rem;border:1px solid var(--line);border-radius:.5rem}\
-.scopes li{padding:.625rem .875rem;border-top:1px solid var(--line)}\
+.scopes li{display:flex;justify-content:space-between;align-items:baseline;gap:.75rem;padding:.5rem .75rem;border-top:1px solid var(--line)}\
 .scopes li:first-child{border-top:0}\
-.scopes small{display:block;color:var(--muted)}\
+.scopes code{flex:none;max-width:45%}\
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.875em;background:#f3f4f6;padding:.1em .3em;border-radius:.25rem;overflow-wrap:anywhere}\
 a{color:var(--accent)}\
+main>:last-child{margin-bottom:0}\
 footer{margin-top:1.25rem;text-align:center;font-size:.8125rem;color:var(--muted)}\
+@media (max-width:30rem){.wrap{padding:1rem .75rem}main{padding:1.5rem 1.125rem}h1{font-size:1.375rem}}\
 ";
 
 /// The `Content-Security-Policy` of every page: no script, no frames, only the inline
@@ -102,4 +105,12 @@ pub fn client_header(lead: &str, name: &str, logo_uri: &str) -> String {
         esc(lead),
         esc(name)
     )
+}
+
+/// The consent page's title beside the application's logo.
+pub fn client_title(title: &str, logo_uri: &str) -> String {
+    let logo = safe_url(logo_uri)
+        .map(|u| format!("<img src=\"{}\" alt=\"\">", esc(u)))
+        .unwrap_or_default();
+    format!("<div class=\"client\">{logo}<h1>{}</h1></div>", esc(title))
 }

@@ -24,7 +24,7 @@ mod tokens_code;
 mod tokens_jwt;
 mod tokens_refresh;
 mod tokens_support;
-mod users;
 mod ui;
 mod ui_pages;
 mod ui_support;
+mod users;
