@@ -11,13 +11,13 @@
 //!   command-line tools bootstrap from) → `{client_id, redirect_uri, scopes,
 //!   authorization_metadata_key}`
 
+use super::authorize::cookies;
 use super::token::{authorization, no_store_json, now};
 use super::ui::PeerAddr;
 use crate::app::AppState;
 use crate::config::Settings;
 use crate::firstparty::client::resolve;
 use crate::firstparty::{tokens, FirstPartyError};
-use crate::flow::cookies::RequestCookies;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
 use crate::oidc::Urls;
@@ -137,12 +137,7 @@ async fn logout(
         .and_then(|h| h.trim().split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim());
-    let jar = RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    );
+    let jar = cookies(&headers);
     let presented: Vec<&str> = bearer
         .into_iter()
         .chain(Some(body.refresh_token.as_str()))

@@ -2,9 +2,10 @@
 //! query or form, call `crate::ui`, render its reply (never cached, never framed).
 //! Not mounted when `identity.ui.enabled` is off.
 
+use super::authorize::cookies as jar;
+use super::token::now;
 use crate::app::AppState;
 use crate::config::Settings;
-use crate::flow::cookies::RequestCookies;
 use crate::ui::{self, Ctx, UiBody, UiReply};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -29,10 +30,6 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
         .route(ui::ERROR, get(error_get))
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 /// The address the connection came from (unspecified when the server runs without
 /// connection info, as in router-level tests): the login throttle's per-address key.
 pub struct PeerAddr(pub IpAddr);
@@ -49,15 +46,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         ))
     }
-}
-
-fn jar(headers: &HeaderMap) -> RequestCookies {
-    RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    )
 }
 
 fn query_param(uri: &Uri, name: &str) -> String {
