@@ -6,7 +6,12 @@
 pub struct OAuth2Error {
     pub code: &'static str,
     pub status: u16,
+    /// fosite's description followed by the hint (what clients see by default).
     pub description: String,
+    /// The hint alone (`error_hint` with `oauth2.include_legacy_error_fields`).
+    pub hint: String,
+    /// Internal detail, shown only with `oauth2.expose_internal_errors`.
+    pub debug: Option<String>,
     /// The client tried HTTP Basic: a 401 carries `WWW-Authenticate: Basic`.
     pub basic_challenge: bool,
     /// A bad bearer token: a 401 carries `WWW-Authenticate: Bearer error="invalid_token"`.
@@ -40,6 +45,8 @@ impl OAuth2Error {
             code,
             status,
             description: description.replace('"', "'"),
+            hint: hint.replace('"', "'"),
+            debug: None,
             basic_challenge: false,
             bearer_challenge: false,
         }
@@ -72,12 +79,21 @@ impl OAuth2Error {
     /// Logs `cause`; the client learns nothing about it.
     pub fn server_error(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new("server_error", 500, "")
+        let mut e = Self::new("server_error", 500, "");
+        e.debug = Some(cause.to_string());
+        e
     }
     /// Storage is failing; the client may retry (RFC 6749 §4.1.2.1).
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "storage error");
-        Self::new("temporarily_unavailable", 503, "")
+        let mut e = Self::new("temporarily_unavailable", 503, "");
+        e.debug = Some(cause.to_string());
+        e
+    }
+
+    /// fosite's description without the hint (`error_description` in legacy mode).
+    pub fn base_description(&self) -> &'static str {
+        base(self.code)
     }
 
     pub fn with_basic_challenge(mut self, yes: bool) -> Self {

@@ -16,6 +16,7 @@ on_both_backends!(
     malformed_bodies_and_headers_are_answered_with_4xx,
     jwt_access_tokens_verify_with_the_jwks_and_stay_revocable,
     an_expired_client_secret_is_refused,
+    legacy_error_fields_and_internal_errors_follow_the_settings,
 );
 
 async fn client_credentials_with_basic_auth_issues_an_opaque_bearer_token(backend: Backend) {
@@ -132,6 +133,8 @@ async fn wrong_or_missing_credentials_are_401_invalid_client(backend: Backend) {
         assert_eq!(a.status, 401, "{who}: {}", a.text);
         assert_eq!(a.error(), "invalid_client");
         assert_eq!(a.header("www-authenticate"), "Basic realm=\"portcullis\"");
+        let keys: Vec<_> = a.body.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["error", "error_description"], "RFC 6749 §5.2 only");
         assert_eq!(a.header("cache-control"), "no-store");
     }
     let none = token_request(&app, None, &[("grant_type", "client_credentials")]).await;
@@ -345,4 +348,44 @@ async fn an_expired_client_secret_is_refused(backend: Backend) {
     .await;
     let a = client_credentials(&app, &id, &secret, "").await;
     assert_eq!((a.status.as_u16(), a.error()), (401, "invalid_client"));
+}
+
+async fn legacy_error_fields_and_internal_errors_follow_the_settings(backend: Backend) {
+    let app = app_or_skip!(backend, |s| {
+        s.oauth2.include_legacy_error_fields = true;
+        s.oauth2.expose_internal_errors = true;
+    });
+    let (id, _) = full_client(&app, "svc", json!({})).await;
+    let a = client_credentials(&app, &id, "wrong", "").await;
+    assert_eq!(a.status, 401);
+    assert_eq!(a.error(), "invalid_client");
+    assert_eq!(a.body["status_code"], 401);
+    assert_eq!(
+        a.body["error_description"],
+        "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method)."
+    );
+    assert!(a.body["error_hint"]
+        .as_str()
+        .unwrap()
+        .contains("client secret"));
+    assert!(a.header("www-authenticate").starts_with("Basic"));
+    assert_eq!(a.header("cache-control"), "no-store");
+    // An internal error shows its cause only because expose_internal_errors is on.
+    execute(&app, backend, "DROP TABLE oauth2_access_tokens", &[]).await;
+    let i = introspect(&app, "ptc_at_x.y", None).await;
+    assert_eq!(
+        i.status, 200,
+        "a malformed token never reaches the database"
+    );
+    let (id2, secret2) = full_client(&app, "svc2", json!({})).await;
+    let e = client_credentials(&app, &id2, &secret2, "").await;
+    assert_eq!((e.status.as_u16(), e.error()), (500, "server_error"));
+    assert!(
+        e.body["error_debug"]
+            .as_str()
+            .unwrap()
+            .contains("oauth2_access_tokens"),
+        "{}",
+        e.text
+    );
 }

@@ -1,7 +1,7 @@
 //! `POST /oauth2/introspect` and `/admin/oauth2/introspect` (RFC 7662), admin port only.
 
 use crate::app::AppState;
-use crate::http::public::token::{body_or_error, no_store_json, now, to_http};
+use crate::http::public::token::{body_or_error, error_response, no_store_json, now};
 use crate::http::OAuthError;
 use crate::oauth2::error::OAuth2Error;
 use crate::oauth2::introspect::introspect;
@@ -24,14 +24,18 @@ async fn handle(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OAuthError> {
     let body = body_or_error(body)?;
-    let params = Params::parse_body(&body).map_err(to_http)?;
-    let Some(token) = params.get("token") else {
-        return Err(to_http(OAuth2Error::invalid_request(
-            "The 'token' parameter is missing.",
-        )));
+    let fail = |e: OAuth2Error| Ok(error_response(e, &state.settings));
+    let params = match Params::parse_body(&body) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
     };
-    let answer = introspect(&state, token, params.get("scope"), now())
-        .await
-        .map_err(|e| to_http(OAuth2Error::server_error(e)))?;
-    Ok(no_store_json(&answer))
+    let Some(token) = params.get("token") else {
+        return fail(OAuth2Error::invalid_request(
+            "The 'token' parameter is missing.",
+        ));
+    };
+    match introspect(&state, token, params.get("scope"), now()).await {
+        Ok(answer) => Ok(no_store_json(&answer)),
+        Err(e) => fail(OAuth2Error::server_error(e)),
+    }
 }

@@ -1,6 +1,6 @@
 //! `POST /oauth2/revoke` (RFC 7009).
 
-use super::token::{authorization, body_or_error, now, to_http};
+use super::token::{authorization, body_or_error, error_response, now};
 use crate::app::AppState;
 use crate::http::OAuthError;
 use crate::oauth2::revoke::revoke;
@@ -23,9 +23,9 @@ async fn handle(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OAuthError> {
     let body = body_or_error(body)?;
-    revoke(&state, authorization(&headers), &body, now())
-        .await
-        .map_err(to_http)?;
+    if let Err(e) = revoke(&state, authorization(&headers), &body, now()).await {
+        return Ok(error_response(e, &state.settings));
+    }
     let mut resp = StatusCode::OK.into_response();
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -1,6 +1,7 @@
 //! `POST /oauth2/token`.
 
 use crate::app::AppState;
+use crate::config::Settings;
 use crate::http::OAuthError;
 use crate::oauth2::error::OAuth2Error;
 use crate::oauth2::token::token;
@@ -32,6 +33,43 @@ pub(crate) fn to_http(e: OAuth2Error) -> OAuthError {
         out.www_authenticate = Some("Bearer error=\"invalid_token\"");
     }
     out
+}
+
+/// An error as Hydra 1.9.2 writes it under the configured style: by default
+/// `{"error", "error_description"}` (description, hint and, with
+/// `oauth2.expose_internal_errors`, debug); with `oauth2.include_legacy_error_fields`
+/// also `error_hint`, `status_code` and `error_debug`, the description without the hint.
+pub(crate) fn error_response(e: OAuth2Error, s: &Settings) -> Response {
+    let expose = s.oauth2.expose_internal_errors;
+    let debug = e.debug.clone().filter(|_| expose);
+    if !s.oauth2.include_legacy_error_fields {
+        let mut e = e;
+        if let Some(d) = debug {
+            e.description = format!("{} {}", e.description, d.replace('"', "'"));
+        }
+        return to_http(e).into_response();
+    }
+    let mut body = serde_json::json!({
+        "error": e.code,
+        "error_description": e.base_description(),
+        "status_code": e.status,
+    });
+    if !e.hint.is_empty() {
+        body["error_hint"] = e.hint.clone().into();
+    }
+    if let Some(d) = debug {
+        body["error_debug"] = d.replace('"', "'").into();
+    }
+    let http = to_http(e);
+    let mut resp = no_store_json(&body);
+    *resp.status_mut() = http.status;
+    if let Some(challenge) = http.www_authenticate {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
+    }
+    resp
 }
 
 /// The body, or the error a client gets for an unreadable or oversized one.
@@ -71,8 +109,8 @@ async fn handle(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OAuthError> {
     let body = body_or_error(body)?;
-    let answer = token(&state, authorization(&headers), &body, now())
-        .await
-        .map_err(to_http)?;
-    Ok(no_store_json(&answer))
+    match token(&state, authorization(&headers), &body, now()).await {
+        Ok(answer) => Ok(no_store_json(&answer)),
+        Err(e) => Ok(error_response(e, &state.settings)),
+    }
 }
