@@ -167,11 +167,14 @@ impl Minter {
         })
     }
 
-    /// RFC 9068 claims, plus Hydra's `scp` list and `ext` object.
+    /// RFC 9068 claims, plus Hydra's `scp` list and `ext` object. The client can read
+    /// a JWT access token, so `sub` is the subject the client may know: the pairwise one
+    /// for pairwise clients (RFC 9068 §6; Hydra refuses this combination outright).
+    /// Resource servers get the local subject from introspection.
     fn access_claims(&self, grant: &Grant, now: i64, exp: i64) -> Value {
         json!({
             "iss": self.issuer,
-            "sub": grant.subject,
+            "sub": grant.client_subject(),
             "aud": grant.audience,
             "client_id": grant.client_id,
             "scope": grant.scope_string(),

@@ -137,3 +137,24 @@ fn jwt_access_tokens_are_rfc9068_and_stored_by_signature() {
         jwt.expose().rsplit('.').next()
     );
 }
+
+#[test]
+fn jwt_access_tokens_of_pairwise_clients_carry_the_pairwise_subject() {
+    let (id_key, _) = key();
+    let (at_key, decoding) = key();
+    let m = minter(Some(at_key), id_key);
+    let mut g = grant();
+    g.obfuscated_subject = "pairwise-alice".into();
+    let opts = IssueOptions {
+        access_token: true,
+        ..IssueOptions::default()
+    };
+    let now = crate::http::public::token::now();
+    let (_, _, issued) = m.mint(&g, &opts, now).unwrap();
+    let c = verify(
+        issued.access_token.unwrap().expose(),
+        &decoding,
+        "https://api.example",
+    );
+    assert_eq!(c["sub"], "pairwise-alice");
+}
