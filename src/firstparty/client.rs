@@ -71,12 +71,12 @@ impl FirstPartyClient {
         let id = &self.client.client_id;
         if !self.client.is_public() {
             return Err(FirstPartyError::Misconfigured(format!(
-                "client {id:?} must be public (token_endpoint_auth_method \"none\") to serve the login API"
+                "identity.first_party.client_id names {id:?}, which must be a public client (token_endpoint_auth_method \"none\") to serve the login API"
             )));
         }
         if !self.scopes.iter().any(|s| s == "openid") {
             return Err(FirstPartyError::Misconfigured(format!(
-                "the first-party scopes of client {id:?} must include \"openid\""
+                "identity.first_party.scopes (default: the scopes of client {id:?}) must include \"openid\""
             )));
         }
         Ok(())

@@ -13,6 +13,7 @@ on_both_backends!(
     configured_redirect_uri_and_scopes_replace_the_clients_own,
     without_a_configured_client_the_api_says_which_key_to_set,
     a_misconfigured_client_is_a_500_and_never_issues_tokens,
+    unregistered_redirect_uris_and_disallowed_or_non_openid_scopes_are_misconfigurations,
     turned_off_the_api_is_gone,
 );
 
@@ -143,4 +144,38 @@ async fn turned_off_the_api_is_gone(backend: Backend) {
         assert!(!r.text.contains(CLI), "{path}");
     }
     assert_eq!(api_login(&app, "a@example.com", "x").await.status, 404);
+}
+
+async fn unregistered_redirect_uris_and_disallowed_or_non_openid_scopes_are_misconfigurations(
+    backend: Backend,
+) {
+    let with = |redirect: Option<&str>, scopes: &[&str]| {
+        let redirect = redirect.map(str::to_string);
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        move |s: &mut portcullis::config::Settings| {
+            first_party(s);
+            s.identity.first_party.redirect_uri = redirect;
+            s.identity.first_party.scopes = scopes;
+        }
+    };
+    let app = app_or_skip!(
+        backend,
+        with(Some("http://127.0.0.1:1/not-registered"), &[])
+    );
+    register_cli(&app).await;
+    assert_eq!(api_get(&app, "/api/v1/client-config").await.status, 500);
+
+    let app = app_or_skip!(backend, with(None, &["openid", "admin:everything"]));
+    register_cli(&app).await;
+    assert_eq!(api_get(&app, "/api/v1/oidc-info").await.status, 500);
+
+    // Without openid the configuration can be published, but no login API runs.
+    let app = app_or_skip!(backend, with(None, &["profile"]));
+    register_cli(&app).await;
+    create_user(&app, "alice@example.com", json!({})).await;
+    assert_eq!(api_get(&app, "/api/v1/client-config").await.status, 200);
+    assert_eq!(
+        api_login(&app, "alice@example.com", PASSWORD).await.status,
+        500
+    );
 }

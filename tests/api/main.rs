@@ -25,6 +25,7 @@ mod tokens_jwt;
 mod tokens_refresh;
 mod tokens_support;
 mod ui;
+mod ui_logout;
 mod ui_pages;
 mod ui_support;
 mod users;

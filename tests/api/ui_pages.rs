@@ -1,7 +1,7 @@
-//! The built-in pages' edges: CSRF, HTML escaping, unknown challenges, the error and
-//! logout pages, and the switch that turns the pages off or lets configured apps win.
+//! The built-in pages' edges: CSRF, HTML escaping, unknown and answered challenges,
+//! the error page, and the switch that turns the pages off or lets configured apps win.
 
-use crate::flow_support::{browser, location, param};
+use crate::flow_support::{browser, location};
 use crate::helpers::Backend;
 use crate::ui_support::*;
 use crate::{app_or_skip, on_both_backends};
@@ -12,8 +12,8 @@ on_both_backends!(
     forms_without_the_right_csrf_token_are_refused,
     client_metadata_and_hints_are_html_escaped,
     missing_or_unknown_challenges_show_an_error_page,
+    answered_requests_and_oversized_forms_get_their_own_pages,
     the_error_page_shows_the_flow_error_escaped,
-    the_logout_page_signs_out_only_after_confirmation,
     turned_off_the_pages_are_gone_and_the_fallbacks_are_back,
     configured_login_and_consent_apps_win_over_the_pages,
 );
@@ -164,69 +164,6 @@ async fn the_error_page_shows_the_flow_error_escaped(backend: Backend) {
     assert!(!p.html.contains("<script"));
 }
 
-async fn the_logout_page_signs_out_only_after_confirmation(backend: Backend) {
-    let app = app_or_skip!(backend);
-    create_user(&app, "alice@example.com", json!({})).await;
-    create_web_client(&app, "gallery", json!({})).await;
-    let b = browser();
-    let url = auth_url(&app, "gallery", "openid");
-    let login = open_login(&app, &b, &url).await;
-    let r = submit_login(&app, &b, &login, "alice@example.com", PASSWORD, true).await;
-    let consent = to_consent_page(&app, &b, r).await;
-    code_of(&submit_consent(&app, &b, &consent, "allow", false).await);
-
-    // "Stay signed in": the session is kept.
-    let r = submit_logout(&app, &b, open_logout(&app, &b).await, "stay").await;
-    assert_eq!(r.status(), 200);
-    assert!(page(r).await.html.contains("still signed in"));
-    let to = follow_all(&app, &b, &url).await;
-    assert!(
-        to.starts_with(&app.public_url("/ui/consent?")),
-        "login skipped: {to}"
-    );
-
-    // "Sign out": the flow ends the session; the next flow asks for a password again.
-    let r = submit_logout(&app, &b, open_logout(&app, &b).await, "logout").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let back = r.headers()["location"].to_str().unwrap().to_string();
-    assert!(param(&back, "logout_verifier").is_some(), "{back}");
-    let done = follow_all(&app, &b, &back).await;
-    assert!(done.contains("/oauth2/fallbacks/logout/callback"), "{done}");
-    open_login(&app, &b, &url).await;
-}
-
-async fn open_logout(app: &crate::helpers::TestApp, b: &reqwest::Client) -> Page {
-    let r = b
-        .get(app.public_url("/oauth2/sessions/logout"))
-        .send()
-        .await
-        .unwrap();
-    let to = location(&r);
-    assert!(to.starts_with(&app.public_url("/ui/logout?")), "{to}");
-    let p = get_page(b, &to).await;
-    assert_eq!(p.status, 200);
-    assert!(p.html.contains("alice@example.com"));
-    p
-}
-
-async fn submit_logout(
-    app: &crate::helpers::TestApp,
-    b: &reqwest::Client,
-    p: Page,
-    action: &str,
-) -> reqwest::Response {
-    let form = [
-        ("logout_challenge", p.field("logout_challenge").unwrap()),
-        ("csrf_token", p.field("csrf_token").unwrap()),
-        ("action", action.to_string()),
-    ];
-    b.post(app.public_url("/ui/logout"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn turned_off_the_pages_are_gone_and_the_fallbacks_are_back(backend: Backend) {
     let app = app_or_skip!(backend, |s| s.identity.ui.enabled = false);
     create_web_client(&app, "gallery", json!({})).await;
@@ -268,4 +205,43 @@ async fn configured_login_and_consent_apps_win_over_the_pages(backend: Backend) 
     // The pages stay available (e.g. for the consent step) while login is external.
     let p = get_page(&b, &app.public_url("/ui/consent?consent_challenge=nope")).await;
     assert_eq!(p.status, 404);
+}
+
+async fn answered_requests_and_oversized_forms_get_their_own_pages(backend: Backend) {
+    let app = app_or_skip!(backend, |s| s.serve.request_body_limit = 4096);
+    create_user(&app, "alice@example.com", json!({})).await;
+    create_web_client(&app, "gallery", json!({})).await;
+    let b = browser();
+    let login = open_login(&app, &b, &auth_url(&app, "gallery", "openid")).await;
+    let r = submit_login(&app, &b, &login, "alice@example.com", PASSWORD, false).await;
+    let consent = to_consent_page(&app, &b, r).await;
+
+    // The same login form sent twice (a double click, the back button): 409.
+    let again =
+        page(submit_login(&app, &b, &login, "alice@example.com", PASSWORD, false).await).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.html.contains("already completed"));
+    let challenge = login.field("login_challenge").unwrap();
+    let p = get_page(
+        &b,
+        &app.public_url(&format!("/ui/login?login_challenge={challenge}")),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+
+    // A consent answered once cannot be answered again.
+    submit_consent(&app, &b, &consent, "allow", false).await;
+    let challenge = consent.field("consent_challenge").unwrap();
+    let p = get_page(
+        &b,
+        &app.public_url(&format!("/ui/consent?consent_challenge={challenge}")),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+
+    // A form over the body limit is a page too.
+    let big = "x".repeat(8192);
+    let r = post(&b, &app.public_url("/ui/login"), &[("email", big.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page(r).await.html.contains("too large"));
 }
