@@ -1,6 +1,8 @@
+//! Admin API handlers (port 4445), one file per area.
+
 pub mod clients;
-pub mod keys;
-pub mod users;
-pub mod introspect;
-pub mod tokens;
 pub mod flow;
+pub mod introspect;
+pub mod keys;
+pub mod tokens;
+pub mod users;

@@ -1,10 +1,12 @@
-pub mod jwks;
+//! Public handlers (port 4444), one file per endpoint family.
+
+pub mod authorize;
 pub mod discovery;
+pub mod fallbacks;
+pub mod firstparty;
+pub mod jwks;
+pub mod logout;
 pub mod revoke;
 pub mod token;
-pub mod userinfo;
-pub mod authorize;
-pub mod fallbacks;
-pub mod logout;
 pub mod ui;
-pub mod firstparty;
+pub mod userinfo;

@@ -1,7 +1,7 @@
 //! The `clients` table's columns, row types and bindings.
 
-use crate::store::{StoreError, StoreResult};
 use crate::client::{parse_rfc3339, rfc3339, Client};
+use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 
 /// Every column but `pk`, `id`, `secret_hash` and `created_at`, in bind order.
