@@ -185,6 +185,9 @@ pub struct Urls {
 pub struct SelfUrls {
     pub issuer: Option<String>,
     pub public: Option<String>,
+    /// Where the admin router is reachable from outside (Hydra 2's `urls.self.admin`);
+    /// discovery advertises the introspection endpoint only when it is set.
+    pub admin: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -59,6 +59,7 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
     }
     for (key, value) in [
         ("urls.self.public", &s.urls.self_.public),
+        ("urls.self.admin", &s.urls.self_.admin),
         ("urls.login", &s.urls.login),
         ("urls.consent", &s.urls.consent),
         ("urls.logout", &s.urls.logout),

@@ -1,6 +1,7 @@
 //! The `/oauth2/auth` state machine (Hydra's `HandleOAuth2AuthorizationRequest`):
 //! no verifier → create a login request; `login_verifier` → check the login, create a
-//! consent request; `consent_verifier` → check the consent, issue the code. The request
+//! consent request; `consent_verifier` → check the consent, answer with the code and/or
+//! tokens the response type asks for (`authorize_response`). The request
 //! is validated again on every return, exactly as on the first visit.
 
 use super::config::FlowConfig;
@@ -77,7 +78,7 @@ impl Flow<'_> {
         let login_verifier = self.params.get("login_verifier");
         if !consent_verifier.is_empty() {
             let consent = self.verify_consent(consent_verifier).await?;
-            return self.issue_code(&consent).await;
+            return self.respond(&consent).await;
         }
         if !login_verifier.is_empty() {
             let login = self.verify_login(login_verifier).await?;

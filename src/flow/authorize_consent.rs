@@ -1,13 +1,12 @@
-//! The consent half of the `/oauth2/auth` state machine, and the authorization code
-//! that ends it.
+//! The consent half of the `/oauth2/auth` state machine. What the client gets at the
+//! end (code, tokens or both) is in `authorize_response`.
 
 use super::authorize::{with_param, Flow};
 use super::consent::{check_consent_return, consent_skippable, SkipInputs};
 use super::cookies::CONSENT_CSRF;
 use super::model::{ConsentRequest, LoginRequest};
-use super::reply::{BrowserReply, ReplyKind};
-use super::subject::obfuscated_subject;
-use crate::oauth2::authorize::{AuthError, AuthorizeCode};
+use super::reply::ReplyKind;
+use crate::oauth2::authorize::AuthError;
 use crate::token::{signature_of, Kind, Minted};
 
 impl Flow<'_> {
@@ -105,62 +104,5 @@ impl Flow<'_> {
             self.now,
         )?;
         Ok(consent)
-    }
-
-    /// The end of the flow: store an authorization code and send it to the client.
-    pub(super) async fn issue_code(
-        &mut self,
-        consent: &ConsentRequest,
-    ) -> Result<ReplyKind, AuthError> {
-        let r = self.req;
-        let store = &self.state.store;
-        let forced = if consent.force_subject_identifier.is_empty() {
-            store
-                .get_forced_subject(&r.client.client_id, &consent.subject)
-                .await
-                .map_err(AuthError::server_error)?
-        } else {
-            Some(consent.force_subject_identifier.clone())
-        };
-        let obfuscated = obfuscated_subject(
-            &r.client,
-            &consent.subject,
-            forced.as_deref(),
-            self.cfg.pairwise_salt.as_deref(),
-        )?;
-        let code = Minted::new(Kind::AuthorizeCode, &self.state.keys);
-        let a = &consent.accepted;
-        let record = AuthorizeCode {
-            signature: code.signature.clone(),
-            request_id: consent.challenge.clone(),
-            client_id: r.client.client_id.clone(),
-            redirect_uri: r.redirect_uri_sent.clone(),
-            requested_scope: r.scope.clone(),
-            granted_scope: a.grant_scope.clone(),
-            granted_audience: a.grant_audience.clone(),
-            subject: consent.subject.clone(),
-            obfuscated_subject: obfuscated,
-            session_id: consent.login_session_id.clone(),
-            auth_time: consent.authenticated_at,
-            acr: consent.acr.clone(),
-            amr: consent.amr.clone(),
-            nonce: r.nonce.clone(),
-            code_challenge: r.code_challenge.clone(),
-            code_challenge_method: r.code_challenge_method.clone(),
-            session_access_token: a.session_access_token.clone(),
-            session_id_token: a.session_id_token.clone(),
-            requested_at: consent.requested_at,
-            expires_at: self.now + self.cfg.code_ttl,
-            used: false,
-        };
-        store
-            .insert_authorize_code(&record)
-            .await
-            .map_err(AuthError::server_error)?;
-        let params = vec![
-            ("code".to_string(), code.value.expose().to_string()),
-            ("scope".to_string(), a.grant_scope.join(" ")),
-        ];
-        Ok(BrowserReply::to_client(self.cfg, &r.target, params, Vec::new()).kind)
     }
 }

@@ -10,6 +10,7 @@ pub mod admin_logout;
 pub mod authorize;
 mod authorize_consent;
 mod authorize_hint;
+mod authorize_response;
 mod backchannel;
 pub mod config;
 pub mod consent;

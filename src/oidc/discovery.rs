@@ -11,6 +11,8 @@ pub const REVOKE_PATH: &str = "/oauth2/revoke";
 pub const USERINFO_PATH: &str = "/userinfo";
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 pub const LOGOUT_PATH: &str = "/oauth2/sessions/logout";
+/// On the admin router (RFC 7662).
+pub const INTROSPECT_PATH: &str = "/oauth2/introspect";
 
 /// The issuer and the public base URL.
 #[derive(Debug, Clone)]
@@ -52,13 +54,28 @@ pub const ASSERTION_ALGS: [&str; 9] = [
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
 ];
 
-/// What `/oauth2/auth` answers today. The authorization endpoint refuses the implicit
-/// and hybrid response types (`token`, `id_token`, …) until it mints their tokens with
-/// `oauth2::issue::issue_tokens`; add them here (and `implicit` to [`GRANT_TYPES`]) in
-/// the same change that enables them. Hydra 1.9.2 lists
-/// `code, code id_token, id_token, token id_token, token, token id_token code`.
-pub const RESPONSE_TYPES: &[&str] = &["code"];
-pub const GRANT_TYPES: &[&str] = &["authorization_code", "client_credentials", "refresh_token"];
+/// What `/oauth2/auth` answers: the code flow, the implicit flow and the hybrid flow
+/// (OpenID Connect Core §3; spelled as in the OAuth 2.0 Multiple Response Types
+/// registry, the order of the words does not matter). Hydra 1.9.2 lists the same set
+/// without `code token`, which Portcullis also answers.
+pub const RESPONSE_TYPES: &[&str] = &[
+    "code",
+    "id_token",
+    "id_token token",
+    "code id_token",
+    "code token",
+    "code id_token token",
+    "token",
+];
+pub const GRANT_TYPES: &[&str] = &[
+    "authorization_code",
+    "implicit",
+    "client_credentials",
+    "refresh_token",
+];
+/// `query` is only used with `response_type=code`: tokens never travel in the query
+/// (OAuth 2.0 Multiple Response Types §5).
+pub const RESPONSE_MODES: &[&str] = &["query", "fragment", "form_post"];
 
 const AUTH_METHODS: [&str; 4] = [
     "client_secret_post",
@@ -118,7 +135,7 @@ fn common(s: &Settings, u: &Urls) -> Map<String, Value> {
         "revocation_endpoint": u.public_url(REVOKE_PATH),
         "scopes_supported": union(&["offline_access", "offline", "openid"], &d.supported_scope),
         "response_types_supported": RESPONSE_TYPES,
-        "response_modes_supported": ["query", "fragment", "form_post"],
+        "response_modes_supported": RESPONSE_MODES,
         "grant_types_supported": GRANT_TYPES,
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
@@ -127,10 +144,17 @@ fn common(s: &Settings, u: &Urls) -> Map<String, Value> {
         "code_challenge_methods_supported": pkce_methods(s),
         "authorization_response_iss_parameter_supported": true,
     });
-    match v {
+    let mut m = match v {
         Value::Object(m) => m,
         _ => Map::new(),
+    };
+    // Introspection is served on the admin router only, so it is advertised only when
+    // the operator says where that router is reachable (`urls.self.admin`).
+    if let Some(admin) = &s.urls.self_.admin {
+        let url = format!("{}{INTROSPECT_PATH}", admin.trim_end_matches('/'));
+        m.insert("introspection_endpoint".into(), url.into());
     }
+    m
 }
 
 const STANDARD_CLAIMS: [&str; 12] = [
@@ -195,6 +219,20 @@ mod tests {
         let u = Urls::from_settings(&s);
         assert_eq!(u.issuer, "https://op.example/base/");
         assert_eq!(u.token_endpoint(), "https://op.example/base/oauth2/token");
+    }
+
+    #[test]
+    fn introspection_is_advertised_only_with_an_admin_url() {
+        let mut s = Settings::default();
+        let u = Urls::from_settings(&s);
+        assert!(authorization_server_metadata(&s, &u)
+            .get("introspection_endpoint")
+            .is_none());
+        s.urls.self_.admin = Some("https://admin.example/base/".into());
+        assert_eq!(
+            authorization_server_metadata(&s, &u)["introspection_endpoint"],
+            "https://admin.example/base/oauth2/introspect"
+        );
     }
 
     #[test]

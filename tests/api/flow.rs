@@ -17,7 +17,6 @@ on_both_backends!(
     a_rejected_login_or_consent_sends_the_error_to_the_client,
     the_response_modes_form_post_and_fragment_are_honoured,
     post_requests_to_the_authorization_endpoint_work_like_get,
-    implicit_and_hybrid_requests_are_validated_then_refused_for_now,
 );
 
 async fn a_flow_without_remember_ends_with_a_code_and_remembers_nothing(backend: Backend) {
@@ -347,33 +346,4 @@ async fn post_requests_to_the_authorization_endpoint_work_like_get(backend: Back
     let consent = to_consent(&app, &b, &to).await;
     let to = decide(&app, "consent", "accept", &consent, accept_all()).await;
     assert_code(&app, &follow(&b, &to).await);
-}
-
-async fn implicit_and_hybrid_requests_are_validated_then_refused_for_now(backend: Backend) {
-    let app = app_or_skip!(backend);
-    create_client(
-        &app,
-        "app",
-        json!({"grant_types": ["authorization_code", "implicit"]}),
-    )
-    .await;
-    let b = browser();
-    let url =
-        auth_url(&app, "app", "").replace("response_type=code", "response_type=token+id_token");
-    // Missing nonce is found first: the request is validated in full.
-    let to = follow(&b, &url).await;
-    assert_eq!(
-        fragment_param(&to, "error").as_deref(),
-        Some("invalid_request")
-    );
-    let to = follow(&b, &format!("{url}&nonce=nonce-12345")).await;
-    assert!(to.starts_with(CB));
-    assert_eq!(
-        fragment_param(&to, "error").as_deref(),
-        Some("unsupported_response_type")
-    );
-    assert!(fragment_param(&to, "error_description")
-        .unwrap()
-        .contains("not available yet"));
-    assert_eq!(fragment_param(&to, "state").as_deref(), Some(STATE));
 }

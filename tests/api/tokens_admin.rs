@@ -335,11 +335,14 @@ async fn discovery_documents_advertise_what_works(backend: Backend) {
     assert_eq!(d["id_token_signing_alg_values_supported"], json!(["RS256"]));
     assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(d["authorization_response_iss_parameter_supported"], true);
-    // Only what /oauth2/auth actually answers.
-    assert_eq!(d["response_types_supported"], json!(["code"]));
+    // Only what /oauth2/auth actually answers (implicit and hybrid: flow_implicit_errors).
+    assert!(d["response_types_supported"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("code")));
     assert_eq!(
         d["grant_types_supported"],
-        json!(["authorization_code", "client_credentials", "refresh_token"])
+        json!(["authorization_code", "implicit", "client_credentials", "refresh_token"])
     );
     assert_eq!(d["request_parameter_supported"], false);
     for m in [

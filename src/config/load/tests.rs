@@ -118,6 +118,26 @@ fn bad_values_name_the_key() {
 }
 
 #[test]
+fn the_admin_url_is_optional_and_must_be_absolute_http() {
+    let s = load_from(None, &HashMap::new()).unwrap().settings;
+    assert!(s.urls.self_.admin.is_none());
+    let s = load_from(
+        None,
+        &env(&[("URLS_SELF_ADMIN", "https://admin.example:4445/")]),
+    )
+    .unwrap()
+    .settings;
+    assert_eq!(
+        s.urls.self_.admin.as_deref(),
+        Some("https://admin.example:4445/")
+    );
+    for bad in ["/relative/path", "not a url", "ftp://admin.example/"] {
+        let e = error_of(None, &[("URLS_SELF_ADMIN", bad)]);
+        assert!(e.contains("urls.self.admin"), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn bad_files_are_reported() {
     let e = error_of(Some("serve: [unclosed"), &[]);
     assert!(e.contains("test.yaml") && e.contains("YAML"), "{e}");

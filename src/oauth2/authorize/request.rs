@@ -68,7 +68,7 @@ impl AuthorizeRequest {
     pub fn wants(&self, response_type: &str) -> bool {
         self.response_types.iter().any(|x| x == response_type)
     }
-    /// Whether this is the plain code flow (the only one issued today).
+    /// Whether this is the plain code flow (no tokens from the authorization endpoint).
     pub fn is_code_only(&self) -> bool {
         self.response_types == ["code"]
     }
@@ -90,9 +90,8 @@ pub fn client_id(params: &Params) -> Result<&str, AuthError> {
     }
 }
 
-/// Validates `params` for `client`. Implicit and hybrid requests are validated fully and
-/// then refused with `unsupported_response_type`, because their tokens are not minted
-/// here yet.
+/// Validates `params` for `client`: the code flow, the implicit flow (`token`,
+/// `id_token`, `id_token token`) and the hybrid flow (`code` with either or both).
 pub fn validate(
     params: &Params,
     client: &Client,
@@ -167,7 +166,16 @@ pub fn validate(
         )));
     }
     let nonce = params.get("nonce").to_string();
-    check_nonce(&nonce, response_types.iter().any(|t| t == "id_token")).map_err(fail)?;
+    let id_token = response_types.iter().any(|t| t == "id_token");
+    check_nonce(&nonce, id_token).map_err(fail)?;
+    // An ID token is an OpenID Connect response (Core §3.2.2.1, §3.3.2.1). fosite finds
+    // this only after consent (and then drops the ID token of a hybrid response
+    // silently); refusing before login tells the client what is wrong.
+    if id_token && !openid {
+        return Err(fail(AuthError::invalid_request(
+            "The 'openid' scope is required when response_type contains 'id_token'.",
+        )));
+    }
     let prompt = parse_prompt(params.get("prompt")).map_err(fail)?;
     let max_age = parse_max_age(params.get("max_age")).map_err(fail)?;
     let (code_challenge, code_challenge_method) = if response_types.iter().any(|t| t == "code") {
@@ -183,11 +191,6 @@ pub fn validate(
     } else {
         (String::new(), String::new())
     };
-    if response_types != ["code"] {
-        return Err(fail(AuthError::unsupported_response_type(
-            "The implicit and hybrid flows (response_type with 'token' or 'id_token') are not available yet on this server; use response_type=code.",
-        )));
-    }
     Ok(AuthorizeRequest {
         client: client.clone(),
         target,

@@ -110,18 +110,47 @@ fn response_type_errors_travel_in_the_query() {
 }
 
 #[test]
-fn implicit_and_hybrid_are_validated_then_refused() {
-    // Missing nonce is reported first: the request is validated fully.
+fn implicit_requests_need_a_nonce_openid_and_no_query_mode() {
     let q = OK.replace("response_type=code", "response_type=token+id_token");
     let (e, t) = client_error(&q);
     assert_eq!(e.error, "invalid_request");
     assert!(e.hint.contains("nonce"));
     assert_eq!(t.mode, ResponseMode::Fragment);
-    let (e, _) = client_error(&format!("{q}&nonce=abcdefgh"));
-    assert_eq!(e.error, "unsupported_response_type");
-    assert!(e.hint.contains("not available yet"));
-    let (e, _) = client_error(&format!("{q}&nonce=abcdefgh&response_mode=query"));
+    let r = validate(&params(&format!("{q}&nonce=abcdefgh")), &client(), policy()).unwrap();
+    assert_eq!(r.response_types, ["id_token", "token"]);
+    assert_eq!(r.target.mode, ResponseMode::Fragment);
+    assert!(!r.is_code_only() && r.wants("token") && r.wants("id_token"));
+    let (e, t) = client_error(&format!("{q}&nonce=abcdefgh&response_mode=query"));
     assert_eq!(e.error, "unsupported_response_mode");
+    assert_eq!(t.mode, ResponseMode::Fragment);
+    let (e, _) = client_error(&format!("{q}&nonce=abcdefgh").replace("scope=openid+", "scope="));
+    assert_eq!(e.error, "invalid_request");
+    assert!(e.hint.contains("openid"));
+    let form_post = format!("{q}&nonce=abcdefgh&response_mode=form_post");
+    let r = validate(&params(&form_post), &client(), policy()).unwrap();
+    assert_eq!(r.target.mode, ResponseMode::FormPost);
+}
+
+#[test]
+fn hybrid_requests_need_both_grants_and_the_registered_combination() {
+    let mut c = client();
+    c.response_types.push("code id_token".into());
+    let q = OK.replace("response_type=code", "response_type=id_token+code");
+    let r = validate(&params(&format!("{q}&nonce=abcdefgh")), &c, policy()).unwrap();
+    assert_eq!(r.response_types, ["code", "id_token"]);
+    assert_eq!(r.target.mode, ResponseMode::Fragment);
+    // Not registered for this client: refused, in the query.
+    let (e, t) = client_error(&format!("{q}&nonce=abcdefgh"));
+    assert_eq!(e.error, "unsupported_response_type");
+    assert_eq!(t.mode, ResponseMode::Query);
+    c.grant_types = vec!["authorization_code".into()];
+    match validate(&params(&format!("{q}&nonce=abcdefgh")), &c, policy()) {
+        Err(Rejection::Client(e, _)) => {
+            assert_eq!(e.error, "unauthorized_client");
+            assert!(e.hint.contains("implicit"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
