@@ -3,7 +3,9 @@
 //! The same struct is the create/update request body and the response body. Hydra writes
 //! every field on output (empty strings, empty arrays, `false`), which is what the Ory
 //! SDKs expect, so nothing here is skipped except the secret, which is only present in
-//! the answer to the request that set it.
+//! the answer to the request that set it, and `jwks` and `metadata` when unset: Hydra
+//! omits them (`omitempty`), and the SDKs' models do not allow `null` there (the Python
+//! SDK 1.9.2 raises on `"jwks": null`).
 //!
 //! On input, `null` is accepted for every field and means "not set", as Go's
 //! `encoding/json` (and therefore Hydra) treats it; unknown fields are ignored.
@@ -53,6 +55,7 @@ pub struct Client {
     #[serde(deserialize_with = "null_as_default")]
     pub subject_type: String,
     /// A JSON Web Key Set object (`{"keys": [...]}`), or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks: Option<Value>,
     #[serde(deserialize_with = "null_as_default")]
     pub jwks_uri: String,
@@ -79,6 +82,7 @@ pub struct Client {
     #[serde(deserialize_with = "null_as_default")]
     pub backchannel_logout_session_required: bool,
     /// Any JSON object, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// RFC 3339; set by the server.
     #[serde(deserialize_with = "null_as_default")]
@@ -138,6 +142,13 @@ mod tests {
         assert!(c.redirect_uris.is_empty());
         assert_eq!(c.client_name, "");
         assert!(c.jwks.is_none() && c.metadata.is_none());
+    }
+
+    #[test]
+    fn unset_jwks_and_metadata_are_omitted_not_null() {
+        let out = serde_json::to_value(Client::default()).unwrap();
+        assert!(out.get("jwks").is_none() && out.get("metadata").is_none());
+        assert_eq!(out["redirect_uris"], serde_json::json!([]));
     }
 
     #[test]

@@ -172,8 +172,48 @@ const STANDARD_CLAIMS: [&str; 12] = [
     "c_hash",
 ];
 
-/// `/.well-known/openid-configuration`.
+/// The fields of Hydra 1.9.2's `wellKnown`, the only ones
+/// `/.well-known/openid-configuration` may carry: the generated 1.9.2 SDKs refuse a
+/// field their model does not know (the Python SDK raises on
+/// `code_challenge_methods_supported`). The RFC 8414 document carries everything.
+const HYDRA_WELL_KNOWN: [&str; 26] = [
+    "authorization_endpoint",
+    "backchannel_logout_session_supported",
+    "backchannel_logout_supported",
+    "claims_parameter_supported",
+    "claims_supported",
+    "end_session_endpoint",
+    "frontchannel_logout_session_supported",
+    "frontchannel_logout_supported",
+    "grant_types_supported",
+    "id_token_signing_alg_values_supported",
+    "issuer",
+    "jwks_uri",
+    "registration_endpoint",
+    "request_object_signing_alg_values_supported",
+    "request_parameter_supported",
+    "request_uri_parameter_supported",
+    "require_request_uri_registration",
+    "response_modes_supported",
+    "response_types_supported",
+    "revocation_endpoint",
+    "scopes_supported",
+    "subject_types_supported",
+    "token_endpoint",
+    "token_endpoint_auth_methods_supported",
+    "userinfo_endpoint",
+    "userinfo_signing_alg_values_supported",
+];
+
+/// `/.well-known/openid-configuration`: Hydra 1.9.2's `wellKnown` fields only.
 pub fn openid_configuration(s: &Settings, u: &Urls) -> Value {
+    let mut m = everything(s, u);
+    m.retain(|k, _| HYDRA_WELL_KNOWN.contains(&k.as_str()));
+    Value::Object(m)
+}
+
+/// Every field Portcullis advertises.
+fn everything(s: &Settings, u: &Urls) -> Map<String, Value> {
     let mut m = common(s, u);
     let extra = json!({
         "userinfo_endpoint": u.public_url(USERINFO_PATH),
@@ -194,15 +234,12 @@ pub fn openid_configuration(s: &Settings, u: &Urls) -> Value {
     if let Value::Object(e) = extra {
         m.extend(e);
     }
-    Value::Object(m)
+    m
 }
 
 /// `/.well-known/oauth-authorization-server` (RFC 8414 §2; OpenID fields are allowed).
 pub fn authorization_server_metadata(s: &Settings, u: &Urls) -> Value {
-    let mut m = match openid_configuration(s, u) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut m = everything(s, u);
     // Not an RFC 8414 metadata name, and only meaningful for OpenID Connect.
     m.remove("require_request_uri_registration");
     Value::Object(m)
@@ -232,6 +269,43 @@ mod tests {
         assert_eq!(
             authorization_server_metadata(&s, &u)["introspection_endpoint"],
             "https://admin.example/base/oauth2/introspect"
+        );
+        // Not a field of Hydra 1.9.2's wellKnown.
+        assert!(openid_configuration(&s, &u)
+            .get("introspection_endpoint")
+            .is_none());
+    }
+
+    #[test]
+    fn the_openid_configuration_has_only_hydra_1_9_2_well_known_fields() {
+        let mut s = Settings::default();
+        s.oauth2.pkce.allow_plain = true;
+        let u = Urls::from_settings(&s);
+        let doc = openid_configuration(&s, &u);
+        let doc = doc.as_object().unwrap();
+        for k in doc.keys() {
+            assert!(HYDRA_WELL_KNOWN.contains(&k.as_str()), "{k}");
+        }
+        // The SDK's required fields are all there.
+        for k in [
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "jwks_uri",
+            "subject_types_supported",
+            "response_types_supported",
+            "id_token_signing_alg_values_supported",
+        ] {
+            assert!(doc.contains_key(k), "{k}");
+        }
+        let rfc8414 = authorization_server_metadata(&s, &u);
+        assert_eq!(
+            rfc8414["code_challenge_methods_supported"],
+            json!(["S256", "plain"])
+        );
+        assert_eq!(
+            rfc8414["authorization_response_iss_parameter_supported"],
+            true
         );
     }
 

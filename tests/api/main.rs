@@ -21,6 +21,7 @@ mod health;
 mod keys;
 mod oidc_rp;
 mod readiness;
+mod sdk_shapes;
 mod tokens;
 mod tokens_admin;
 mod tokens_code;

@@ -13,13 +13,14 @@ use crate::http::error::ApiError;
 use crate::http::extract::Query;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::collections::HashMap;
+use views::Api;
 
 const REQUESTS: &str = "/oauth2/auth/requests";
 
@@ -126,10 +127,14 @@ async fn reject_login(
     ))
 }
 
-async fn get_consent(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {
+async fn get_consent(
+    State(s): State<AppState>,
+    uri: Uri,
+    Query(q): Q,
+) -> Result<Response, ApiError> {
     let c = challenge(&q, "consent")?;
     let (r, client) = admin::get_consent(&s, &c).await?;
-    Ok(Json(views::consent_request(&c, &r, &client)).into_response())
+    Ok(Json(views::consent_request(&c, &r, &client, Api::of(&uri))).into_response())
 }
 
 async fn accept_consent(
@@ -156,10 +161,14 @@ async fn reject_consent(
     ))
 }
 
-async fn get_logout(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {
+async fn get_logout(
+    State(s): State<AppState>,
+    uri: Uri,
+    Query(q): Q,
+) -> Result<Response, ApiError> {
     let c = challenge(&q, "logout")?;
     let r = admin_logout::get_logout(&s, &c).await?;
-    Ok(Json(views::logout_request(&c, &r)).into_response())
+    Ok(Json(views::logout_request(&c, &r, Api::of(&uri))).into_response())
 }
 
 async fn accept_logout(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {

@@ -53,7 +53,7 @@ async fn list_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, A
     let (found, total) = admin::consent_sessions(&s, &subject, limit, offset, now()).await?;
     let body: Vec<_> = found
         .iter()
-        .map(|(c, client)| views::previous_consent_session(c, client))
+        .map(|(c, client)| views::previous_consent_session(c, client, views::Api::of(&uri)))
         .collect();
     let mut resp = Json(body).into_response();
     pagination_headers(resp.headers_mut(), uri.path(), q, total, limit, offset);

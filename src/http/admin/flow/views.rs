@@ -1,5 +1,10 @@
 //! The admin API's JSON shapes (Hydra 1.9.2's `loginRequest`, `consentRequest`,
 //! `logoutRequest`, `PreviousConsentSession`). Arrays are never `null`.
+//!
+//! Under the 1.9.2 paths the objects carry exactly the fields of the 1.9.2 swagger: the
+//! generated SDKs of that version refuse any field their model does not know (the Python
+//! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
+//! Hydra v2 has (`amr`, the logout `challenge`).
 
 use crate::client::Client;
 use crate::flow::model::{ConsentRequest, LoginRequest, LogoutRequest};
@@ -29,8 +34,25 @@ pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client) -> Valu
     })
 }
 
-pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client) -> Value {
-    json!({
+/// Which API a view is rendered for: Hydra 1.9.2's paths or the newer `/admin/...` ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Hydra1,
+    Admin,
+}
+
+impl Api {
+    pub fn of(uri: &axum::http::Uri) -> Self {
+        if uri.path().starts_with("/admin/") {
+            Api::Admin
+        } else {
+            Api::Hydra1
+        }
+    }
+}
+
+pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api: Api) -> Value {
+    let mut v = json!({
         "challenge": challenge,
         "requested_scope": r.requested_scope,
         "requested_access_token_audience": r.requested_audience,
@@ -42,25 +64,31 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client) -> 
         "login_challenge": r.login_challenge,
         "login_session_id": r.login_session_id,
         "acr": r.acr,
-        "amr": r.amr,
         "context": r.context,
-    })
+    });
+    if api == Api::Admin {
+        v["amr"] = json!(r.amr);
+    }
+    v
 }
 
-pub fn logout_request(challenge: &str, r: &LogoutRequest) -> Value {
-    json!({
-        "challenge": challenge,
+pub fn logout_request(challenge: &str, r: &LogoutRequest, api: Api) -> Value {
+    let mut v = json!({
         "subject": r.subject,
         "sid": r.sid,
         "request_url": r.request_url,
         "rp_initiated": r.rp_initiated,
-    })
+    });
+    if api == Api::Admin {
+        v["challenge"] = json!(challenge);
+    }
+    v
 }
 
-pub fn previous_consent_session(r: &ConsentRequest, client: &Client) -> Value {
+pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -> Value {
     let a = &r.accepted;
     json!({
-        "consent_request": consent_request(&r.challenge_value, r, client),
+        "consent_request": consent_request(&r.challenge_value, r, client, api),
         "grant_scope": a.grant_scope,
         "grant_access_token_audience": a.grant_audience,
         "session": { "access_token": a.session_access_token, "id_token": a.session_id_token },
