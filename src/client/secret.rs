@@ -150,6 +150,16 @@ impl SecretVerifier {
         if self.cached(&client.client_id, stored_hash, &mac) {
             return true;
         }
+        let Ok(_permit) = self.hashing.acquire().await else {
+            return false;
+        };
+        // Requests that arrive together with a not-yet-cached secret (a client's first
+        // burst, or every client after a restart) queue here; once the first of them has
+        // verified and cached it, the rest find it and skip their own argon2 run. A wrong
+        // secret never matches the cached MAC, so it still pays the full run.
+        if self.cached(&client.client_id, stored_hash, &mac) {
+            return true;
+        }
         let ok = self.argon2_verify(stored_hash, presented).await;
         if ok {
             self.remember(&client.client_id, stored_hash, mac);
@@ -230,10 +240,8 @@ impl SecretVerifier {
     }
 
     async fn argon2_verify(&self, stored_hash: &str, presented: &Secret) -> bool {
+        // The caller holds a `hashing` permit.
         self.argon2_runs.fetch_add(1, Ordering::Relaxed);
-        let Ok(_permit) = self.hashing.acquire().await else {
-            return false;
-        };
         let stored = stored_hash.to_string();
         let presented = presented.clone();
         let argon2 = self.argon2();

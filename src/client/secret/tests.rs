@@ -49,6 +49,31 @@ async fn a_miss_runs_argon2_and_a_hit_does_not() {
     assert_eq!(v.argon2_runs(), 1, "hits must not run argon2");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_with_an_uncached_secret_runs_argon2_once_per_permit_not_once_per_request() {
+    let v = verifier();
+    let s = Secret::new("s3cret-value");
+    let h = v.hash(&s).await.unwrap();
+    let c = client("c1");
+    let burst = (0..16).map(|_| v.verify(&c, &h, &s));
+    let results = futures::future::join_all(burst).await;
+    assert!(results.iter().all(|ok| *ok));
+    let permits = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2);
+    let runs = v.argon2_runs();
+    assert!(
+        (1..=permits as u64).contains(&runs),
+        "{runs} argon2 runs for 16 concurrent requests with {permits} permits"
+    );
+    // A wrong secret in a burst still pays every run.
+    let wrong = Secret::new("s3cret-valuf");
+    let burst = (0..4).map(|_| v.verify(&c, &h, &wrong));
+    let results = futures::future::join_all(burst).await;
+    assert!(results.iter().all(|ok| !*ok));
+    assert_eq!(v.argon2_runs(), runs + 4);
+}
+
 #[tokio::test]
 async fn wrong_secrets_are_never_cached_and_always_cost_a_full_run() {
     let v = verifier();
