@@ -3,11 +3,13 @@
 //!
 //! Layout: `config` (settings), `app` (build and serve), `http` (routers, middleware,
 //! error rendering), `store` (PostgreSQL and SQLite behind one interface), `crypto`
-//! (keys derived from the system secret), and the domain modules.
+//! (keys derived from the system secret), `clock` (the time at the edge), and the domain
+//! modules.
 
 pub mod app;
 pub mod cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod firstparty;

@@ -6,7 +6,7 @@ mod registry;
 mod secret;
 mod validate;
 
-pub use model::{parse_rfc3339, rfc3339, Client};
+pub use model::Client;
 pub use registry::{prepare_create, prepare_update, ClientFilter, Prepared, SecretChange};
 pub use secret::{generate_secret, HashError, SecretVerifier};
 pub use validate::{validate, InvalidMetadata, Policy, AUTH_METHODS, DEFAULT_SCOPE, GRANT_TYPES};

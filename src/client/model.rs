@@ -12,8 +12,6 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -112,22 +110,6 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// Unix seconds as RFC 3339 in UTC with whole seconds, the way Hydra renders its
-/// timestamps (`2021-01-31T12:00:00Z`).
-pub fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
-}
-
-/// The inverse of [`rfc3339`]; `None` when `s` is not an RFC 3339 timestamp.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,12 +137,5 @@ mod tests {
     fn wrong_types_are_refused() {
         assert!(serde_json::from_str::<Client>(r#"{"redirect_uris":"x"}"#).is_err());
         assert!(serde_json::from_str::<Client>(r#"{"client_name":5}"#).is_err());
-    }
-
-    #[test]
-    fn timestamps_round_trip() {
-        assert_eq!(rfc3339(1_612_094_400), "2021-01-31T12:00:00Z");
-        assert_eq!(parse_rfc3339("2021-01-31T12:00:00Z"), Some(1_612_094_400));
-        assert_eq!(parse_rfc3339("yesterday"), None);
     }
 }

@@ -3,7 +3,8 @@
 
 use super::secret::generate_secret;
 use super::validate::{validate, InvalidMetadata, Policy};
-use super::{rfc3339, Client};
+use super::Client;
+use crate::clock::rfc3339;
 use crate::secret::Secret;
 
 /// The `client_name` / `owner` filters of the list endpoint (exact matches; `None` = any).

@@ -2,6 +2,7 @@
 //! `refresh_token`, `claims`, `expires_by`) plus the access token the grant also
 //! carries (standard names, so a tool can call APIs and introspection with it).
 
+use crate::clock::rfc3339;
 use crate::crypto::b64url_decode;
 use crate::oauth2::token::TokenResponse;
 use serde::Serialize;
@@ -76,10 +77,3 @@ fn jwt_payload(jwt: &str) -> Option<Map<String, Value>> {
     serde_json::from_slice(&b64url_decode(middle)?).ok()
 }
 
-fn rfc3339(unix: i64) -> String {
-    use time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}

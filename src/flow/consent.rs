@@ -35,7 +35,7 @@ pub fn consent_skippable(i: &SkipInputs<'_>, previous: Option<&ConsentRequest>, 
     }
     let Some(prev) = previous else { return false };
     let a = &prev.accepted;
-    if a.remember_for > 0 && prev.requested_at + a.remember_for < now {
+    if a.remember_for > 0 && prev.requested_at.saturating_add(a.remember_for) < now {
         return false;
     }
     let scopes_covered = i.requested_scope.iter().all(|s| {
@@ -73,11 +73,7 @@ pub struct ConsentSession {
 }
 
 pub fn accept_consent(body: AcceptConsent) -> Result<AcceptedConsent, FlowError> {
-    if body.remember_for < 0 {
-        return Err(FlowError::invalid(
-            "Field 'remember_for' must not be negative.",
-        ));
-    }
+    super::errors::check_remember_for(body.remember_for)?;
     let session = body.session.unwrap_or_default();
     Ok(AcceptedConsent {
         grant_scope: body.grant_scope.unwrap_or_default(),

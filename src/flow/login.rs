@@ -50,7 +50,7 @@ pub fn start_login(
     let decision = match session {
         None => LoginStart::fresh(),
         Some(_) if prompt.login => LoginStart::fresh(),
-        Some(s) if prompt.max_age > 0 && s.authenticated_at + prompt.max_age < now => {
+        Some(s) if prompt.max_age > 0 && s.authenticated_at.saturating_add(prompt.max_age) < now => {
             if prompt.none {
                 return Err(AuthError::login_required(
                     "Request failed because prompt is set to 'none' and authentication time reached 'max_age'.",
@@ -111,11 +111,7 @@ pub fn accept_login(
             "Field 'subject' does not match subject from previous authentication.",
         ));
     }
-    if body.remember_for < 0 {
-        return Err(FlowError::invalid(
-            "Field 'remember_for' must not be negative.",
-        ));
-    }
+    super::errors::check_remember_for(body.remember_for)?;
     // A skipped login keeps its session: it stays remembered with its original time.
     let (remember, authenticated_at) = if req.skip {
         (true, req.authenticated_at.unwrap_or(now))
@@ -167,7 +163,7 @@ pub fn check_login_return(
         ));
     }
     let auth_time = req.accepted.authenticated_at;
-    if prompt.max_age > 0 && auth_time + prompt.max_age < req.requested_at {
+    if prompt.max_age > 0 && auth_time.saturating_add(prompt.max_age) < req.requested_at {
         return Err(AuthError::login_required(
             "Failed because authentication time claim is past the max_age.",
         ));

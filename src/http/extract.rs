@@ -2,13 +2,15 @@
 //!
 //! Bodies are decoded whatever the `Content-Type` says, as Hydra does, so that a curl
 //! call without the header still works; an oversized body is 413, a malformed one 400.
+//! The one exception is a JSON body sent by a browser from another site without a JSON
+//! content type: see [`cross_site_simple_request`].
 
 use super::error::{ApiError, OAuthError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 fn body_error(r: BytesRejection) -> (StatusCode, String) {
@@ -49,13 +51,58 @@ fn urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
         .map_err(|e| format!("The request parameters are malformed: {e}"))
 }
 
-/// A JSON body for the admin API.
+/// Whether a browser sent this request from another site as a "simple" request (a
+/// form post, or `fetch` with `mode: 'no-cors'` and a `text/plain` body), which needs no
+/// CORS preflight. The page cannot read the answer, but the side effect happens: without
+/// this check any web page could create clients with its own redirect URIs on an admin
+/// port a browser can reach, or end a first-party session. A JSON content type forces a
+/// preflight, so it is allowed here and left to CORS. curl and the SDKs send no `Origin`
+/// (or `Sec-Fetch-Site`), so they keep working without the header, as with Hydra.
+pub fn cross_site_simple_request(headers: &HeaderMap) -> bool {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json")
+        })
+        .unwrap_or(false);
+    if json {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    // Browsers without Fetch Metadata: an `Origin` naming another host than the one the
+    // request was sent to.
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, h)| h);
+    origin_host.is_none() || origin_host != host
+}
+
+/// The refusal for [`cross_site_simple_request`].
+pub fn cross_site_refusal() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Unsupported Media Type",
+        "A browser request from another site must send the body as Content-Type: application/json",
+    )
+}
+
+/// A JSON body for the admin API (and the first-party JSON API).
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if cross_site_simple_request(req.headers()) {
+            return Err(cross_site_refusal());
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             let (status, msg) = body_error(r);
             if status == StatusCode::PAYLOAD_TOO_LARGE {

@@ -2,7 +2,7 @@
 //! The registry belongs to the app (no global), so several servers can share a process.
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
@@ -77,16 +77,31 @@ pub async fn record(State(s): State<MetricsLayerState>, req: Request, next: Next
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let resp = next.run(req).await;
     s.metrics.observe(
         s.router,
         &route,
-        &method,
+        method,
         resp.status().as_u16(),
         start.elapsed().as_secs_f64(),
     );
     resp
+}
+
+/// The method as a label. HTTP allows any token as a method, so unknown ones share one
+/// label; otherwise every invented method would add series that are never freed.
+fn method_label(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 pub async fn prometheus(State(state): State<crate::app::AppState>) -> impl IntoResponse {

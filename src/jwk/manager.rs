@@ -67,13 +67,6 @@ impl std::fmt::Debug for KeyManager {
     }
 }
 
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// A freshly generated key as stored rows plus the JWKs to answer with.
 pub(super) struct Generated {
     pub rows: Vec<NewKey>,
@@ -121,7 +114,7 @@ impl KeyManager {
         let started = Instant::now();
         let id = uuid::Uuid::new_v4().to_string();
         let generated = self
-            .generate_pair(set, Alg::Rs256, "sig", &id, unix_now())
+            .generate_pair(set, Alg::Rs256, "sig", &id, crate::clock::now())
             .await?;
         if self.store.jwk_insert_bootstrap(&generated.rows).await? {
             tracing::info!(

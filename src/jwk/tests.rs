@@ -236,7 +236,7 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
     m.generate(
         ID_TOKEN_SET,
         &req("ES256", "next"),
-        super::manager::unix_now(),
+        crate::clock::now(),
     )
     .await
     .unwrap();
@@ -269,7 +269,7 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
     // An "enc" key never signs.
     let mut r = req("RS256", "encryption");
     r.use_ = "enc".into();
-    m.generate(ID_TOKEN_SET, &r, super::manager::unix_now() + 10)
+    m.generate(ID_TOKEN_SET, &r, crate::clock::now() + 10)
         .await
         .unwrap();
     assert_eq!(
@@ -618,7 +618,7 @@ async fn a_key_generated_on_another_replica_is_used_once_the_snapshot_expires() 
         .generate(
             ID_TOKEN_SET,
             &req("ES256", "elsewhere"),
-            super::manager::unix_now() + 1,
+            crate::clock::now() + 1,
         )
         .await
         .unwrap();
@@ -642,7 +642,7 @@ async fn signing_uses_the_cached_answer_but_an_unknown_kid_rereads_the_set() {
         .generate(
             ID_TOKEN_SET,
             &req("ES256", "elsewhere"),
-            super::manager::unix_now() + 1,
+            crate::clock::now() + 1,
         )
         .await
         .unwrap();

@@ -104,6 +104,11 @@ impl OAuth2Error {
 
 impl From<crate::store::StoreError> for OAuth2Error {
     fn from(e: crate::store::StoreError) -> Self {
+        if e.is_unstorable_text() {
+            return OAuth2Error::invalid_request(
+                "The request contains a NUL character (\\u0000), which no value may contain",
+            );
+        }
         OAuth2Error::server_error(e)
     }
 }

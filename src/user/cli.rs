@@ -66,7 +66,7 @@ pub async fn run(cmd: UsersCommand, settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn execute(cmd: UsersCommand, store: &Store, settings: &Settings) -> anyhow::Result<()> {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::clock::now();
     match cmd {
         UsersCommand::Create {
             email,

@@ -2,8 +2,7 @@
 //! The password hash is never part of a `User`: only the login check reads it.
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use crate::clock::rfc3339;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +69,3 @@ impl From<&User> for UserView {
     }
 }
 
-/// RFC 3339 in UTC (`2024-05-01T12:00:00Z`); out-of-range values show as the epoch
-/// rather than failing a listing.
-pub fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}

@@ -122,7 +122,7 @@ async fn logout_invalidates_the_access_and_refresh_tokens_of_that_login(backend:
 }
 
 async fn logout_ends_the_browser_session_it_is_sent_with(backend: Backend) {
-    use crate::flow_support::browser;
+    use crate::flow_support::{browser, location};
     use crate::ui_support::*;
     let app = app_or_skip!(backend, first_party);
     register_cli(&app).await;
@@ -133,6 +133,23 @@ async fn logout_ends_the_browser_session_it_is_sent_with(backend: Backend) {
     let login = open_login(&app, &b, &url).await;
     let r = submit_login(&app, &b, &login, "alice@example.com", PASSWORD, true).await;
     to_consent_page(&app, &b, r).await;
+
+    // A self-submitting form on another site must not end the session.
+    let r = b
+        .post(app.public_url("/api/v1/logout"))
+        .header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.headers().get("set-cookie").is_none());
+    // Still remembered: the login page accepts at once instead of showing the form.
+    let to = location(&b.get(&url).send().await.unwrap());
+    assert!(to.starts_with(&app.public_url("/ui/login?")), "{to}");
+    let r = b.get(&to).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
 
     let r = b
         .post(app.public_url("/api/v1/logout"))

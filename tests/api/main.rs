@@ -17,6 +17,7 @@ mod flow_implicit_errors;
 mod flow_implicit_support;
 mod flow_logout;
 mod flow_support;
+mod hardening;
 mod health;
 mod keys;
 mod oidc_rp;

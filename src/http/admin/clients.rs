@@ -1,6 +1,7 @@
 //! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under the
 //! newer `/admin/clients` paths with the same handlers.
 
+use crate::clock::now;
 use crate::app::AppState;
 use crate::client::{self, Client, ClientFilter, Policy, Prepared, SecretChange};
 use crate::http::error::ApiError;
@@ -32,9 +33,6 @@ pub fn routes() -> Router<AppState> {
     r
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 fn not_found() -> ApiError {
     ApiError::not_found("Unable to locate the resource")

@@ -4,6 +4,7 @@
 mod sessions;
 mod views;
 
+use crate::clock::now;
 use crate::app::AppState;
 use crate::flow::consent::AcceptConsent;
 use crate::flow::login::AcceptLogin;
@@ -42,9 +43,6 @@ pub fn routes() -> Router<AppState> {
     r.merge(sessions::routes())
 }
 
-pub(super) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 impl From<FlowError> for ApiError {
     fn from(e: FlowError) -> Self {
@@ -56,7 +54,7 @@ impl From<FlowError> for ApiError {
             FlowError::Invalid(msg) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", msg)
             }
-            FlowError::Store(e) => ApiError::internal(e),
+            FlowError::Store(e) => e.into(),
             FlowError::Internal(e) => ApiError::internal(e),
         }
     }

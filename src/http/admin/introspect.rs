@@ -1,7 +1,8 @@
 //! `POST /oauth2/introspect` and `/admin/oauth2/introspect` (RFC 7662), admin port only.
 
 use crate::app::AppState;
-use crate::http::public::token::{body_or_error, error_response, no_store_json, now};
+use crate::clock::now;
+use crate::http::public::token::{body_or_error, error_response, no_store_json};
 use crate::http::OAuthError;
 use crate::oauth2::error::OAuth2Error;
 use crate::oauth2::introspect::introspect;

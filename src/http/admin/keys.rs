@@ -2,6 +2,7 @@
 //! under the newer `/admin/keys` paths with the same handlers. Thin: parse, call
 //! [`KeyManager`](crate::jwk::KeyManager), render.
 
+use crate::clock::now;
 use crate::app::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
@@ -44,9 +45,6 @@ impl From<JwkError> for ApiError {
     }
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     p.map(|Path(v)| v)

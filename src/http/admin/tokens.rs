@@ -2,9 +2,9 @@
 //! `DELETE /oauth2/tokens?client_id=` (also under `/admin/oauth2/tokens`).
 
 use crate::app::AppState;
-use crate::client::parse_rfc3339;
+use crate::clock::parse_rfc3339;
 use crate::http::extract::Query;
-use crate::http::public::token::now;
+use crate::clock::now;
 use crate::http::ApiError;
 use axum::body::Bytes;
 use axum::extract::State;

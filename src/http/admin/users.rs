@@ -3,6 +3,7 @@
 //! 100, at most 500, `offset`, `Link` and `X-Total-Count` headers). No response ever
 //! contains a password or a hash.
 
+use crate::clock::now;
 use crate::app::AppState;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;
@@ -62,9 +63,6 @@ struct PasswordBody {
     password: Option<Secret>,
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 fn api_error(e: UserError) -> ApiError {
     match e {

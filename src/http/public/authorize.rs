@@ -1,6 +1,7 @@
 //! `GET|POST /oauth2/auth`: parse the request and cookies, run the flow, render the
 //! reply. The protocol lives in `crate::flow` and `crate::oauth2::authorize`.
 
+use crate::clock::now;
 use super::logout::frontchannel_page;
 use crate::app::AppState;
 use crate::flow::cookies::RequestCookies;
@@ -20,9 +21,6 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(AUTH, get(authorize_get).post(authorize_post))
 }
 
-pub(super) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 pub(super) fn cookies(headers: &HeaderMap) -> RequestCookies {
     RequestCookies::parse(

@@ -12,14 +12,15 @@
 //!   authorization_metadata_key}`
 
 use super::authorize::cookies;
-use super::token::{authorization, no_store_json, now};
+use super::token::{authorization, no_store_json};
+use crate::clock::now;
 use super::ui::PeerAddr;
 use crate::app::AppState;
 use crate::config::Settings;
 use crate::firstparty::client::resolve;
 use crate::firstparty::{tokens, FirstPartyError};
 use crate::http::error::ApiError;
-use crate::http::extract::Json;
+use crate::http::extract::{cross_site_refusal, cross_site_simple_request, Json};
 use crate::oidc::Urls;
 use crate::secret::Secret;
 use axum::body::Bytes;
@@ -126,6 +127,11 @@ async fn logout(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Failure> {
+    // The body may be empty, so the JSON extractor's check is made here: otherwise any
+    // site could end the visitor's session with a self-submitting form.
+    if cross_site_simple_request(&headers) {
+        return Ok(cross_site_refusal().into_response());
+    }
     let body: RefreshBody = if body.iter().all(u8::is_ascii_whitespace) {
         RefreshBody::default()
     } else {

@@ -1,7 +1,8 @@
 //! `GET|POST /oauth2/sessions/logout` (OpenID Connect RP-Initiated Logout), and the
 //! front-channel logout page.
 
-use super::authorize::{cookies, now, render};
+use super::authorize::{cookies, render};
+use crate::clock::now;
 use crate::app::AppState;
 use crate::flow::BrowserReply;
 use crate::oauth2::authorize::response::html_escape;

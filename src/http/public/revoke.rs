@@ -1,6 +1,7 @@
 //! `POST /oauth2/revoke` (RFC 7009).
 
-use super::token::{authorization, body_or_error, error_response, now};
+use super::token::{authorization, body_or_error, error_response};
+use crate::clock::now;
 use crate::app::AppState;
 use crate::http::OAuthError;
 use crate::oauth2::revoke::revoke;

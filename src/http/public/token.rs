@@ -1,5 +1,6 @@
 //! `POST /oauth2/token`.
 
+use crate::clock::now;
 use crate::app::AppState;
 use crate::config::Settings;
 use crate::http::OAuthError;
@@ -18,9 +19,6 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(TOKEN_PATH, post(handle))
 }
 
-pub(crate) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// The RFC 6749 §5.2 rendering of a protocol error.
 pub(crate) fn to_http(e: OAuth2Error) -> OAuthError {

@@ -3,7 +3,7 @@
 //! Not mounted when `identity.ui.enabled` is off.
 
 use super::authorize::cookies as jar;
-use super::token::now;
+use crate::clock::now;
 use crate::app::AppState;
 use crate::config::Settings;
 use crate::ui::{self, Ctx, UiBody, UiReply};

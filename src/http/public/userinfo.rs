@@ -2,7 +2,8 @@
 //! `Authorization: Bearer` or, on POST, the form body (RFC 6750 §2.1, §2.2); never
 //! from the query string (RFC 9700 §4.3.2).
 
-use super::token::{authorization, body_or_error, no_store_json, now, to_http};
+use super::token::{authorization, body_or_error, no_store_json, to_http};
+use crate::clock::now;
 use crate::app::AppState;
 use crate::http::OAuthError;
 use crate::oauth2::params::Params;

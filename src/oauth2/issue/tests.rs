@@ -71,7 +71,7 @@ fn hybrid_id_tokens_carry_at_hash_and_c_hash() {
         id_token: true,
         code: Some(code),
     };
-    let now = crate::http::public::token::now();
+    let now = crate::clock::now();
     let (access, refresh, issued) = m.mint(&grant(), &opts, now).unwrap();
     let at = issued.access_token.unwrap();
     assert!(at.expose().starts_with("ptc_at_"));
@@ -121,7 +121,7 @@ fn jwt_access_tokens_are_rfc9068_and_stored_by_signature() {
         access_token: true,
         ..IssueOptions::default()
     };
-    let now = crate::http::public::token::now();
+    let now = crate::clock::now();
     let (access, _, issued) = m.mint(&grant(), &opts, now).unwrap();
     let jwt = issued.access_token.unwrap();
     let header = jsonwebtoken::decode_header(jwt.expose()).unwrap();
@@ -149,7 +149,7 @@ fn jwt_access_tokens_of_pairwise_clients_carry_the_pairwise_subject() {
         access_token: true,
         ..IssueOptions::default()
     };
-    let now = crate::http::public::token::now();
+    let now = crate::clock::now();
     let (_, _, issued) = m.mint(&g, &opts, now).unwrap();
     let c = verify(
         issued.access_token.unwrap().expose(),

@@ -1,6 +1,7 @@
 //! The `clients` table's columns, row types and bindings.
 
-use crate::client::{parse_rfc3339, rfc3339, Client};
+use crate::client::Client;
+use crate::clock::{parse_rfc3339, rfc3339};
 use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 

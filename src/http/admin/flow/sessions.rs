@@ -1,7 +1,8 @@
 //! `/oauth2/auth/sessions/consent` (list, revoke) and `/oauth2/auth/sessions/login`
 //! (end every login session of a subject), also under `/admin`.
 
-use super::{now, views};
+use super::views;
+use crate::clock::now;
 use crate::app::AppState;
 use crate::flow::admin;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};

@@ -9,15 +9,8 @@
 use crate::client::Client;
 use crate::flow::model::{ConsentRequest, LoginRequest, LogoutRequest};
 use serde_json::{json, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use crate::clock::rfc3339;
 
-fn rfc3339(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
 
 /// `challenge` is the value the caller presented (only its signature is stored).
 pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client) -> Value {
