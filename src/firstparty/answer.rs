@@ -76,4 +76,3 @@ fn jwt_payload(jwt: &str) -> Option<Map<String, Value>> {
     let middle = jwt.split('.').nth(1)?;
     serde_json::from_slice(&b64url_decode(middle)?).ok()
 }
-

@@ -201,7 +201,10 @@ impl Flow<'_> {
                 .map_err(AuthError::server_error)?;
             if a.remember {
                 let (max_age, expires_at) = if a.remember_for > 0 {
-                    (Some(a.remember_for), self.now.saturating_add(a.remember_for))
+                    (
+                        Some(a.remember_for),
+                        self.now.saturating_add(a.remember_for),
+                    )
                 } else {
                     (None, 0)
                 };

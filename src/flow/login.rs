@@ -50,7 +50,9 @@ pub fn start_login(
     let decision = match session {
         None => LoginStart::fresh(),
         Some(_) if prompt.login => LoginStart::fresh(),
-        Some(s) if prompt.max_age > 0 && s.authenticated_at.saturating_add(prompt.max_age) < now => {
+        Some(s)
+            if prompt.max_age > 0 && s.authenticated_at.saturating_add(prompt.max_age) < now =>
+        {
             if prompt.none {
                 return Err(AuthError::login_required(
                     "Request failed because prompt is set to 'none' and authentication time reached 'max_age'.",

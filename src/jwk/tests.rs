@@ -233,13 +233,9 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
     let first = m.signing_key(ID_TOKEN_SET).await.unwrap();
     let old_token = first.sign(&claims(), None).unwrap();
     // Same second as the default key: insertion order breaks the tie.
-    m.generate(
-        ID_TOKEN_SET,
-        &req("ES256", "next"),
-        crate::clock::now(),
-    )
-    .await
-    .unwrap();
+    m.generate(ID_TOKEN_SET, &req("ES256", "next"), crate::clock::now())
+        .await
+        .unwrap();
     let second = m.signing_key(ID_TOKEN_SET).await.unwrap();
     assert_eq!(second.kid(), "public:next");
     assert_eq!(second.alg(), "ES256");

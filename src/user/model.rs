@@ -1,8 +1,8 @@
 //! A user of the built-in directory, and the JSON the admin API and CLI show for it.
 //! The password hash is never part of a `User`: only the login check reads it.
 
-use serde::Serialize;
 use crate::clock::rfc3339;
+use serde::Serialize;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,4 +68,3 @@ impl From<&User> for UserView {
         }
     }
 }
-

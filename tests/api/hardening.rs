@@ -21,7 +21,10 @@ async fn invented_methods_share_one_metrics_label(backend: Backend) {
     for m in ["FOO123", "FOO124"] {
         let r = app
             .http
-            .request(Method::from_bytes(m.as_bytes()).unwrap(), app.public_url("/"))
+            .request(
+                Method::from_bytes(m.as_bytes()).unwrap(),
+                app.public_url("/"),
+            )
             .send()
             .await
             .unwrap();
@@ -67,7 +70,11 @@ async fn a_nul_in_a_client_id_is_a_client_error(backend: Backend) {
             Backend::Postgres => (StatusCode::BAD_REQUEST, "invalid_request"),
             Backend::Sqlite => (StatusCode::UNAUTHORIZED, "invalid_client"),
         };
-        assert_eq!((status, body["error"].as_str().unwrap()), expected, "{body}");
+        assert_eq!(
+            (status, body["error"].as_str().unwrap()),
+            expected,
+            "{body}"
+        );
     }
 }
 

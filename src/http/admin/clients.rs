@@ -1,9 +1,9 @@
 //! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under the
 //! newer `/admin/clients` paths with the same handlers.
 
-use crate::clock::now;
 use crate::app::AppState;
 use crate::client::{self, Client, ClientFilter, Policy, Prepared, SecretChange};
+use crate::clock::now;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
 use crate::store::HashUpdate;
@@ -32,7 +32,6 @@ pub fn routes() -> Router<AppState> {
     }
     r
 }
-
 
 fn not_found() -> ApiError {
     ApiError::not_found("Unable to locate the resource")

@@ -4,8 +4,8 @@
 mod sessions;
 mod views;
 
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::flow::consent::AcceptConsent;
 use crate::flow::login::AcceptLogin;
 use crate::flow::model::RejectError;
@@ -42,7 +42,6 @@ pub fn routes() -> Router<AppState> {
     }
     r.merge(sessions::routes())
 }
-
 
 impl From<FlowError> for ApiError {
     fn from(e: FlowError) -> Self {

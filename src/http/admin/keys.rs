@@ -2,8 +2,8 @@
 //! under the newer `/admin/keys` paths with the same handlers. Thin: parse, call
 //! [`KeyManager`](crate::jwk::KeyManager), render.
 
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
 use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet};
@@ -44,7 +44,6 @@ impl From<JwkError> for ApiError {
         }
     }
 }
-
 
 fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     p.map(|Path(v)| v)

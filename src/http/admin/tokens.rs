@@ -2,9 +2,9 @@
 //! `DELETE /oauth2/tokens?client_id=` (also under `/admin/oauth2/tokens`).
 
 use crate::app::AppState;
+use crate::clock::now;
 use crate::clock::parse_rfc3339;
 use crate::http::extract::Query;
-use crate::clock::now;
 use crate::http::ApiError;
 use axum::body::Bytes;
 use axum::extract::State;

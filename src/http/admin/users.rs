@@ -3,8 +3,8 @@
 //! 100, at most 500, `offset`, `Link` and `X-Total-Count` headers). No response ever
 //! contains a password or a hash.
 
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
@@ -62,7 +62,6 @@ impl ProfileBody {
 struct PasswordBody {
     password: Option<Secret>,
 }
-
 
 fn api_error(e: UserError) -> ApiError {
     match e {

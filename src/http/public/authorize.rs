@@ -1,9 +1,9 @@
 //! `GET|POST /oauth2/auth`: parse the request and cookies, run the flow, render the
 //! reply. The protocol lives in `crate::flow` and `crate::oauth2::authorize`.
 
-use crate::clock::now;
 use super::logout::frontchannel_page;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::flow::cookies::RequestCookies;
 use crate::flow::{BrowserReply, ReplyKind};
 use crate::oauth2::authorize::response::form_post_page;
@@ -20,7 +20,6 @@ pub const AUTH: &str = "/oauth2/auth";
 pub fn routes() -> Router<AppState> {
     Router::new().route(AUTH, get(authorize_get).post(authorize_post))
 }
-
 
 pub(super) fn cookies(headers: &HeaderMap) -> RequestCookies {
     RequestCookies::parse(

@@ -13,9 +13,9 @@
 
 use super::authorize::cookies;
 use super::token::{authorization, no_store_json};
-use crate::clock::now;
 use super::ui::PeerAddr;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::config::Settings;
 use crate::firstparty::client::resolve;
 use crate::firstparty::{tokens, FirstPartyError};

@@ -2,8 +2,8 @@
 //! front-channel logout page.
 
 use super::authorize::{cookies, render};
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::flow::BrowserReply;
 use crate::oauth2::authorize::response::html_escape;
 use crate::oauth2::authorize::Params;

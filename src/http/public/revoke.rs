@@ -1,8 +1,8 @@
 //! `POST /oauth2/revoke` (RFC 7009).
 
 use super::token::{authorization, body_or_error, error_response};
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::http::OAuthError;
 use crate::oauth2::revoke::revoke;
 use crate::oidc::discovery::REVOKE_PATH;

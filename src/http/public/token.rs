@@ -1,7 +1,7 @@
 //! `POST /oauth2/token`.
 
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::config::Settings;
 use crate::http::OAuthError;
 use crate::oauth2::error::OAuth2Error;
@@ -18,7 +18,6 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new().route(TOKEN_PATH, post(handle))
 }
-
 
 /// The RFC 6749 §5.2 rendering of a protocol error.
 pub(crate) fn to_http(e: OAuth2Error) -> OAuthError {

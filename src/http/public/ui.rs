@@ -3,8 +3,8 @@
 //! Not mounted when `identity.ui.enabled` is off.
 
 use super::authorize::cookies as jar;
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::config::Settings;
 use crate::ui::{self, Ctx, UiBody, UiReply};
 use axum::body::Bytes;

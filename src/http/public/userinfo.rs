@@ -3,8 +3,8 @@
 //! from the query string (RFC 9700 §4.3.2).
 
 use super::token::{authorization, body_or_error, no_store_json, to_http};
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::http::OAuthError;
 use crate::oauth2::params::Params;
 use crate::oidc::discovery::USERINFO_PATH;

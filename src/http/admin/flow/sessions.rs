@@ -2,8 +2,8 @@
 //! (end every login session of a subject), also under `/admin`.
 
 use super::views;
-use crate::clock::now;
 use crate::app::AppState;
+use crate::clock::now;
 use crate::flow::admin;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;

@@ -7,10 +7,9 @@
 //! Hydra v2 has (`amr`, the logout `challenge`).
 
 use crate::client::Client;
+use crate::clock::rfc3339;
 use crate::flow::model::{ConsentRequest, LoginRequest, LogoutRequest};
 use serde_json::{json, Value};
-use crate::clock::rfc3339;
-
 
 /// `challenge` is the value the caller presented (only its signature is stored).
 pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client) -> Value {
