@@ -35,7 +35,9 @@ pub async fn exchange(
             "The authorization code is malformed or was not issued by this server.",
         ));
     };
-    let redirect_uri = params.get("redirect_uri");
+    // Trimmed as the authorization endpoint trims it, so the value a client sent there
+    // matches when it sends the same value here.
+    let redirect_uri = params.get("redirect_uri").map(str::trim);
     let verifier = params.get("code_verifier");
     let minter = Minter::new(state, true).await?;
     let refresh_allowed = allows_grant(client, "refresh_token");
