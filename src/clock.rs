@@ -9,6 +9,24 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Where the edge reads the time: the system clock, or a fixed instant for tests that
+/// drive the routers directly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(i64),
+}
+
+impl Clock {
+    pub fn now(self) -> i64 {
+        match self {
+            Clock::System => now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
 /// Unix seconds as RFC 3339 in UTC with whole seconds, the way Hydra renders its
 /// timestamps (`2021-01-31T12:00:00Z`). A value outside the calendar's range shows as
 /// the epoch, so a listing never fails and SDKs still parse the field as a date.

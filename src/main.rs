@@ -8,5 +8,5 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    portcullis::cli::main().await
+    portcullis::app::cli::main().await
 }

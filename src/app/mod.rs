@@ -1,22 +1,25 @@
-//! Building the application from settings, and serving it.
+//! The composition root: builds every part once from the settings, and serves.
 //!
-//! `App::build` connects the store, applies migrations, resolves the system secret and
-//! prepares shared state; `App::serve` runs the routers on listeners it is given (tests
-//! pass ephemeral ones) until the shutdown future completes, letting in-flight requests
-//! finish.
+//! `App::build` connects the store, applies migrations, resolves the system secret,
+//! works out each area's configuration and wires the services together; `App::serve`
+//! runs the routers on listeners it is given (tests pass ephemeral ones) until the
+//! shutdown future completes, letting in-flight requests finish. Nothing imports this
+//! module but the command line.
 
-pub mod secret;
-mod state;
+pub mod cli;
+mod services;
+pub mod system_secret;
 
-pub use state::AppState;
+pub use services::Services;
 
+use crate::clock::Clock;
 use crate::config::Settings;
-use crate::crypto::SystemKeys;
-use crate::http::metrics::Metrics;
+use crate::http::HttpState;
 use crate::store::{Backend, Dsn, Store};
 use anyhow::Context;
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -25,16 +28,23 @@ use tokio_util::sync::CancellationToken;
 pub struct BuildOptions {
     /// Apply pending migrations before serving (`serve` does unless told not to).
     pub migrate: bool,
+    /// Where handlers read the time; tests that drive the routers directly fix it.
+    pub clock: Clock,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { migrate: true }
+        BuildOptions {
+            migrate: true,
+            clock: Clock::System,
+        }
     }
 }
 
 pub struct App {
-    pub state: AppState,
+    services: Services,
+    state: HttpState,
+    settings: Arc<Settings>,
     started: Instant,
 }
 
@@ -52,34 +62,53 @@ pub fn effective_dsn(settings: &Settings) -> anyhow::Result<Dsn> {
     }
 }
 
+/// Connects to the configured database (for the commands that work on it directly).
+pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+    let dsn = effective_dsn(settings)?;
+    Store::connect(&dsn).await.with_context(|| {
+        format!(
+            "cannot connect to the database ({})",
+            describe(&dsn.backend)
+        )
+    })
+}
+
 impl App {
     pub async fn build(settings: Settings, opts: BuildOptions) -> anyhow::Result<App> {
         let started = Instant::now();
+        let settings = crate::config::with_builtin_urls(settings);
         let dsn = effective_dsn(&settings)?;
-        let secrets = secret::resolve(&settings, &dsn.backend)?;
-        let keys = SystemKeys::derive(&secrets);
-        let store = Store::connect(&dsn).await.with_context(|| {
-            format!(
-                "cannot connect to the database ({})",
-                describe(&dsn.backend)
-            )
-        })?;
+        let secrets = system_secret::resolve(&settings, &dsn.backend)?;
+        let store = connect(&settings).await?;
         if opts.migrate {
             store
                 .migrate()
                 .await
                 .context("cannot apply database migrations")?;
         }
-        secret::check_against_store(&store, &keys).await?;
-        let state = AppState::new(settings, store, keys, Metrics::new());
-        // Hydra creates the ID-token and access-token key sets at start; safe with
-        // several replicas starting at once (see `KeyManager::ensure_default_sets`).
-        state
-            .jwks
-            .ensure_default_sets()
-            .await
-            .context("cannot create the default JSON Web Key Sets")?;
-        Ok(App { state, started })
+        let services = Services::build(&settings, store, &secrets).await?;
+        let state = services.http_state(&settings, opts.clock)?;
+        Ok(App {
+            services,
+            state,
+            settings: Arc::new(settings),
+            started,
+        })
+    }
+
+    /// The services, for tests and commands that call them without HTTP.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// The public router, for router-level tests (`tower::ServiceExt::oneshot`).
+    pub fn public_router(&self) -> axum::Router {
+        crate::http::public_router(self.state.clone(), &self.settings)
+    }
+
+    /// The admin router, for router-level tests.
+    pub fn admin_router(&self) -> axum::Router {
+        crate::http::admin_router(self.state.clone(), &self.settings)
     }
 
     /// Serves the routers on the listeners given until `shutdown` completes.
@@ -92,16 +121,8 @@ impl App {
         let token = CancellationToken::new();
         let mut tasks = tokio::task::JoinSet::new();
         let routers = [
-            (
-                public,
-                crate::http::public_router(self.state.clone()),
-                "public",
-            ),
-            (
-                admin,
-                crate::http::admin_router(self.state.clone()),
-                "admin",
-            ),
+            (public, self.public_router(), "public"),
+            (admin, self.admin_router(), "admin"),
         ];
         for (listener, router, name) in routers {
             let Some(listener) = listener else { continue };
@@ -118,9 +139,10 @@ impl App {
                 .with_context(|| format!("{name} server failed"))
             });
         }
+        let store = self.services.store.clone();
         tracing::info!(
             startup_ms = self.started.elapsed().as_millis() as u64,
-            backend = self.state.store.backend_name(),
+            backend = store.backend_name(),
             "portcullis is ready"
         );
         let t = token.clone();
@@ -137,7 +159,7 @@ impl App {
                 result = result.and(r);
             }
         }
-        self.state.store.close().await;
+        store.close().await;
         result
     }
 }

@@ -12,19 +12,19 @@ pub struct AppState {
     pub store: Store,
     pub keys: Arc<SystemKeys>,
     pub metrics: Arc<Metrics>,
-    pub secrets: Arc<crate::client::SecretVerifier>,
+    pub secrets: Arc<crate::protocol::client::SecretVerifier>,
     pub jwks: Arc<crate::jwk::KeyManager>,
-    pub passwords: Arc<crate::user::Passwords>,
+    pub passwords: Arc<crate::service::users::Passwords>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, store: Store, keys: SystemKeys, metrics: Arc<Metrics>) -> Self {
-        let settings = crate::ui::with_builtin_urls(settings);
-        let secrets = crate::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
+        let settings = crate::http::pages::with_builtin_urls(settings);
+        let secrets = crate::protocol::client::SecretVerifier::new(&keys, &settings.oauth2.hashers.argon2);
         let keys = Arc::new(keys);
         let jwks = Arc::new(crate::jwk::KeyManager::new(store.clone(), keys.clone()));
         AppState {
-            passwords: Arc::new(crate::user::Passwords::new(&settings.oauth2.hashers.argon2)),
+            passwords: Arc::new(crate::service::users::Passwords::new(&settings.oauth2.hashers.argon2)),
             jwks,
             secrets: Arc::new(secrets),
             settings: Arc::new(settings),

@@ -1,32 +1,11 @@
 //! Layering: defaults < YAML file < environment.
 
+use super::error::ConfigError;
 use super::model::Settings;
 use super::validate::validate;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read configuration file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("configuration file {path} is not valid YAML: {message}")]
-    Yaml { path: String, message: String },
-    #[error("configuration key `{key}`: {problem}")]
-    Invalid { key: String, problem: String },
-}
-
-impl ConfigError {
-    pub fn invalid(key: impl Into<String>, problem: impl Into<String>) -> Self {
-        ConfigError::Invalid {
-            key: key.into(),
-            problem: problem.into(),
-        }
-    }
-}
 
 /// Settings plus the keys that were present but are not understood (logged at start).
 #[derive(Debug)]

@@ -5,12 +5,16 @@
 //! reads them. Everything is validated once at start; an error names the key.
 
 mod duration;
+mod error;
 mod lenient;
 mod load;
 mod model;
+mod urls;
 mod validate;
 
 pub use duration::{parse_duration, Ttl};
-pub use load::{load, load_from, ConfigError, Loaded};
+pub use error::ConfigError;
+pub use load::{load, load_from, Loaded};
 pub use model::*;
+pub use urls::{with_builtin_urls, Urls};
 pub use validate::MIN_SECRET_LEN;

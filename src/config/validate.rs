@@ -1,6 +1,6 @@
 //! Checks that cannot be expressed in types. Each error names its key.
 
-use super::load::ConfigError;
+use super::error::ConfigError;
 use super::model::Settings;
 use url::Url;
 

@@ -1,6 +1,9 @@
-//! Keys derived from the system secret, and randomness. All primitives come from
-//! AWS-LC (`aws-lc-rs`); nothing here implements cryptography itself.
+//! Keys derived from the system secret, opaque handles (tokens, codes, challenges),
+//! the shared argon2 runner, and randomness. All primitives come from AWS-LC
+//! (`aws-lc-rs`) and RustCrypto's `argon2`; nothing here implements cryptography itself.
 
+pub mod argon2;
+pub mod handle;
 pub mod system;
 
 pub use system::{Purpose, SystemKeys};

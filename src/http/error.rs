@@ -2,18 +2,20 @@
 //!
 //! * [`ApiError`] is Hydra's `genericError` for the admin API and non-OAuth endpoints:
 //!   `{"error", "error_description", "status_code", "request_id"}`.
-//! * [`OAuthError`] is the RFC 6749 §5.2 body for OAuth 2.0 endpoints:
-//!   `{"error", "error_description"}`, 401 + `WWW-Authenticate` for client failures.
+//! * [`OAuthReply`] renders the one protocol error ([`OAuthError`]) as the RFC 6749
+//!   §5.2 body for OAuth 2.0 endpoints, 401 + `WWW-Authenticate` for client failures.
 //!
 //! Internal errors are logged with their cause and answered opaquely.
 
 use super::request_id::current_request_id;
+use crate::protocol::error::{Challenge, ErrorStyle, OAuthError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// What a value the database cannot hold (a NUL character) is answered with.
-const NUL_TEXT: &str = "The request contains a NUL character (\\u0000), which no value may contain";
+pub(crate) const NUL_TEXT: &str =
+    "The request contains a NUL character (\\u0000), which no value may contain";
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -132,81 +134,50 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-/// An RFC 6749 error. `code` is one of the registered error codes.
+/// An RFC 6749 error answered directly (token, revocation, introspection, userinfo),
+/// rendered in the configured style: the status, the JSON body of
+/// [`OAuthError::body`], `Cache-Control: no-store`, and for a 401 the
+/// `WWW-Authenticate` challenge it asks for.
 #[derive(Debug, Clone)]
-pub struct OAuthError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub description: String,
-    /// Set for client authentication failures that used HTTP Basic (RFC 6749 §5.2).
-    pub www_authenticate: Option<&'static str>,
+pub struct OAuthReply {
+    pub error: OAuthError,
+    pub style: ErrorStyle,
 }
 
-#[derive(Serialize)]
-struct OAuthErrorBody<'a> {
-    error: &'a str,
-    error_description: &'a str,
-}
-
-impl OAuthError {
-    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
-        OAuthError {
-            status,
-            code,
-            description: description.into(),
-            www_authenticate: None,
-        }
-    }
-
-    pub fn invalid_request(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
-    }
-
-    pub fn invalid_client(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "invalid_client", description)
-    }
-
-    /// Logs `cause` and answers `server_error` without detail.
-    pub fn server_error(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "server_error",
-            "The authorization server encountered an unexpected condition",
-        )
-    }
-
-    pub fn with_basic_challenge(mut self) -> Self {
-        self.www_authenticate = Some("Basic realm=\"portcullis\"");
-        self
+impl OAuthReply {
+    pub fn new(error: OAuthError, style: ErrorStyle) -> OAuthReply {
+        OAuthReply { error, style }
     }
 }
 
-impl IntoResponse for OAuthError {
+impl IntoResponse for OAuthReply {
     fn into_response(self) -> Response {
-        let body = OAuthErrorBody {
-            error: self.code,
-            error_description: &self.description,
+        let e = self.error;
+        let mut resp = no_store_json(&e.body(self.style));
+        *resp.status_mut() =
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let challenge = match e.challenge {
+            Challenge::None => None,
+            Challenge::Basic => Some("Basic realm=\"portcullis\""),
+            Challenge::Bearer => Some("Bearer error=\"invalid_token\""),
         };
-        let mut resp = (self.status, axum::Json(body)).into_response();
-        let h = resp.headers_mut();
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        if let Some(challenge) = self.www_authenticate {
-            h.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            );
+        if let Some(c) = challenge {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(c));
         }
         resp
     }
 }
 
-impl From<crate::store::StoreError> for OAuthError {
-    fn from(e: crate::store::StoreError) -> Self {
-        if e.is_unstorable_text() {
-            return OAuthError::invalid_request(NUL_TEXT);
-        }
-        OAuthError::server_error(e)
-    }
+/// JSON with `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1).
+pub fn no_store_json(value: &impl Serialize) -> Response {
+    no_store(axum::Json(value).into_response())
+}
+
+/// `resp` with `Cache-Control: no-store` and `Pragma: no-cache`.
+pub fn no_store(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    resp
 }

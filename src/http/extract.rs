@@ -5,13 +5,17 @@
 //! The one exception is a JSON body sent by a browser from another site without a JSON
 //! content type: see [`cross_site_simple_request`].
 
-use super::error::{ApiError, OAuthError};
+use super::error::ApiError;
+use crate::clock::Clock;
+use crate::protocol::error::OAuthError;
+use crate::protocol::flow::cookies::RequestCookies;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 fn body_error(r: BytesRejection) -> (StatusCode, String) {
     let status = r.status();
@@ -129,33 +133,78 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// An `application/x-www-form-urlencoded` body for OAuth 2.0 endpoints.
-pub struct Form<T>(pub T);
+/// The body of an OAuth 2.0 request, or the error a client gets for an unreadable or
+/// oversized one.
+pub fn oauth_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, OAuthError> {
+    body.map_err(|r| {
+        let status = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            413
+        } else {
+            400
+        };
+        OAuthError::new(
+            "invalid_request",
+            status,
+            "The request body could not be read.",
+        )
+    })
+}
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
-    type Rejection = OAuthError;
+/// The `Authorization` header, if it is readable text.
+pub fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            let (status, msg) = body_error(r);
-            OAuthError::new(status, "invalid_request", msg)
-        })?;
-        urlencoded(&bytes)
-            .map(Form)
-            .map_err(OAuthError::invalid_request)
+/// The bearer token of an `Authorization: Bearer …` header.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let (scheme, token) = authorization(headers)?.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The cookies the browser sent.
+pub fn cookies(headers: &HeaderMap) -> RequestCookies {
+    RequestCookies::parse(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
+}
+
+/// The current time, read once at the edge from the state's [`Clock`] and passed down to
+/// the services as `now`.
+pub struct Now(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Now
+where
+    Clock: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Now(Clock::from_ref(state).now()))
     }
 }
 
-/// A query string for OAuth 2.0 endpoints.
-pub struct OAuthQuery<T>(pub T);
+/// The address the connection came from (unspecified when the server runs without
+/// connection info, as in router-level tests): the login throttle's per-address key.
+pub struct PeerAddr(pub IpAddr);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for OAuthQuery<T> {
-    type Rejection = OAuthError;
+impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
+    type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        urlencoded(q.as_bytes())
-            .map(OAuthQuery)
-            .map_err(OAuthError::invalid_request)
+        Ok(PeerAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
     }
 }

@@ -1,6 +1,6 @@
 //! `/health/alive`, `/health/ready` (both routers) and `/version` (admin).
 
-use crate::app::AppState;
+use super::state::Health;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -14,8 +14,8 @@ pub async fn alive() -> impl IntoResponse {
 
 /// 200 while the database answers, 503 with Hydra's `healthNotReadyStatus` otherwise.
 /// The pool reconnects by itself, so readiness returns when the database does.
-pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping(Duration::from_secs(2)).await {
+pub async fn ready(State(health): State<Health>) -> impl IntoResponse {
+    match health.store.ping(Duration::from_secs(2)).await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

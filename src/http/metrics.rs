@@ -104,9 +104,9 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-pub async fn prometheus(State(state): State<crate::app::AppState>) -> impl IntoResponse {
+pub async fn prometheus(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        metrics.render(),
     )
 }

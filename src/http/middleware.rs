@@ -1,8 +1,7 @@
 //! The middleware stack shared by both routers.
 
-use super::{fallback, metrics, request_id};
-use crate::app::AppState;
-use crate::config::Cors;
+use super::{fallback, metrics, request_id, HttpState};
+use crate::config::{Cors, Settings};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,8 +12,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub fn wrap(routes: Router<AppState>, state: AppState, name: &'static str) -> Router {
-    let s = &state.settings;
+pub fn wrap(
+    routes: Router<HttpState>,
+    state: HttpState,
+    s: &Settings,
+    name: &'static str,
+) -> Router {
     let listener = if name == "public" {
         &s.serve.public
     } else {

@@ -1,5 +1,6 @@
-//! HTTP: the public and admin routers, shared middleware and error rendering.
-//! Each area has its own `routes()` function; this module assembles them.
+//! HTTP: the public and admin routers, the shared middleware, the extractors, the two
+//! error renderings (RFC 6749 bodies and Hydra's `genericError`) and the built-in
+//! pages. Handlers parse, call one service, render.
 
 pub mod admin;
 pub mod error;
@@ -8,18 +9,22 @@ mod fallback;
 mod health;
 pub mod metrics;
 mod middleware;
-pub mod paths;
+pub mod pages;
 pub mod public;
 pub mod request_id;
+pub mod state;
 
-pub use error::{ApiError, OAuthError};
+pub use error::{ApiError, OAuthReply};
+pub use state::HttpState;
 
-use crate::app::AppState;
+use crate::config::Settings;
+use crate::paths;
 use axum::routing::get;
 use axum::Router;
 
-/// The public router (port 4444): OAuth 2.0 and OpenID Connect endpoints.
-pub fn public_router(state: AppState) -> Router {
+/// The public router (port 4444): OAuth 2.0 and OpenID Connect endpoints, the built-in
+/// pages and the first-party API.
+pub fn public_router(state: HttpState, settings: &Settings) -> Router {
     let routes = Router::new()
         .route(paths::HEALTH_ALIVE, get(health::alive))
         .route(paths::HEALTH_READY, get(health::ready))
@@ -31,23 +36,28 @@ pub fn public_router(state: AppState) -> Router {
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
         .merge(public::discovery::routes())
-        .merge(public::ui::routes(&state.settings))
-        .merge(public::firstparty::routes(&state.settings));
-    middleware::wrap(routes, state, "public")
+        .merge(pages::routes(settings))
+        .merge(public::firstparty::routes(settings));
+    middleware::wrap(routes, state, settings, "public")
 }
 
 /// The admin router (port 4445): management API, never exposed to end users.
-pub fn admin_router(state: AppState) -> Router {
+pub fn admin_router(state: HttpState, settings: &Settings) -> Router {
     let routes = Router::new()
         .route(paths::HEALTH_ALIVE, get(health::alive))
         .route(paths::HEALTH_READY, get(health::ready))
-        .route(paths::VERSION, get(health::version))
-        .route(paths::METRICS, get(metrics::prometheus))
+        .route(paths::admin::VERSION, get(health::version))
+        .route(paths::admin::METRICS, get(metrics::prometheus))
         .merge(admin::clients::routes())
         .merge(admin::flow::routes())
         .merge(admin::keys::routes())
         .merge(admin::users::routes())
         .merge(admin::introspect::routes())
         .merge(admin::tokens::routes());
-    middleware::wrap(routes, state, "admin")
+    middleware::wrap(routes, state, settings, "admin")
+}
+
+/// Both paths of an admin route: Hydra 1.9.2's and Hydra v2's under `/admin`.
+pub(crate) fn admin_paths(path: &str) -> [String; 2] {
+    [path.to_string(), format!("{}{path}", paths::admin::PREFIX)]
 }

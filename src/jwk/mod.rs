@@ -14,7 +14,6 @@
 
 mod admin;
 mod alg;
-pub mod cli;
 mod error;
 mod manager;
 mod material;
@@ -32,7 +31,6 @@ pub use alg::Alg;
 pub use error::JwkError;
 pub use manager::{GenerateRequest, KeyManager};
 pub use model::{Jwk, JwkSet};
-pub use rotate::rotate_system_secret;
 pub use signer::SigningKey;
 
 /// The key set whose newest key signs OpenID Connect ID tokens.

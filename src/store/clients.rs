@@ -2,7 +2,7 @@
 //! its own column and never part of a returned `Client`.
 
 use super::{with_pool, Store, StoreError, StoreResult};
-use crate::client::{Client, ClientFilter};
+use crate::model::{Client, ClientFilter};
 use row::{
     bind_data, ClientRow, ClientRowWithHash, Values, INSERT, SELECT, SELECT_WITH_HASH, UPDATE,
 };

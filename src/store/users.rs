@@ -2,7 +2,8 @@
 //! password hash is its own column and only `user_credentials_by_email` returns it.
 
 use super::{with_pool, Store, StoreError, StoreResult};
-use crate::user::{User, UserProfile};
+use crate::model::user::normalize_email;
+use crate::model::{User, UserProfile};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, email, name, roles_json, groups_json, email_verified, disabled, \
@@ -52,7 +53,7 @@ fn json(list: &[String]) -> String {
 }
 
 fn normalized(email: &str) -> String {
-    crate::user::normalize_email(email)
+    normalize_email(email)
 }
 
 impl Store {

@@ -6,9 +6,9 @@
 
 use crate::helpers::{Backend, TestApp, TEST_SECRET};
 use base64::Engine;
+use portcullis::crypto::handle::{Kind, Minted};
 use portcullis::crypto::SystemKeys;
 use portcullis::secret::Secret;
-use portcullis::token::{Kind, Minted};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

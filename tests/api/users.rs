@@ -1,5 +1,5 @@
 //! The user directory: the admin API (`users/admin.rs`), the login check
-//! (`portcullis::user::authenticate`: `users/login.rs`, `users/throttle.rs`) and the CLI
+//! (`Users::authenticate`: `users/login.rs`, `users/throttle.rs`) and the CLI
 //! (`users/cli.rs`).
 
 mod admin;

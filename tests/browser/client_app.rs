@@ -7,7 +7,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use base64::Engine;
-use portcullis::ui::html::esc;
+use portcullis::http::pages::html::esc;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -178,3 +178,41 @@ fn the_example_configuration_files_load() {
         assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
     }
 }
+
+#[test]
+fn identity_settings_come_from_the_environment_under_their_documented_names() {
+    let env: std::collections::HashMap<String, String> = [
+        ("IDENTITY_UI_ENABLED", "false"),
+        ("IDENTITY_UI_REMEMBER_FOR", "2h"),
+        ("IDENTITY_FIRST_PARTY_ENABLED", "false"),
+        ("IDENTITY_FIRST_PARTY_CLIENT_ID", "cli"),
+        (
+            "IDENTITY_FIRST_PARTY_REDIRECT_URI",
+            "http://127.0.0.1:53593/callback",
+        ),
+        ("IDENTITY_FIRST_PARTY_SCOPES", "openid,roles"),
+        (
+            "IDENTITY_FIRST_PARTY_AUTHORIZATION_METADATA_KEY",
+            "flyte-authorization",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let s = load_from(None, &env).unwrap().settings;
+    assert!(!s.identity.ui.enabled);
+    assert_eq!(s.identity.ui.remember_for.as_secs(), 7200);
+    let fp = &s.identity.first_party;
+    assert!(!fp.enabled);
+    assert_eq!(fp.client_id.as_deref(), Some("cli"));
+    assert_eq!(
+        fp.redirect_uri.as_deref(),
+        Some("http://127.0.0.1:53593/callback")
+    );
+    assert_eq!(fp.scopes, ["openid", "roles"]);
+    assert_eq!(fp.authorization_metadata_key, "flyte-authorization");
+
+    let defaults = Settings::default();
+    assert!(defaults.identity.ui.enabled && defaults.identity.first_party.enabled);
+    assert_eq!(defaults.identity.ui.remember_for.as_secs(), 720 * 3600);
+}

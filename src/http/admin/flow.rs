@@ -4,14 +4,15 @@
 mod sessions;
 mod views;
 
-use crate::app::AppState;
-use crate::clock::now;
-use crate::flow::consent::AcceptConsent;
-use crate::flow::login::AcceptLogin;
-use crate::flow::model::RejectError;
-use crate::flow::{admin, admin_logout, FlowError};
+use crate::http::admin_paths;
 use crate::http::error::ApiError;
-use crate::http::extract::Query;
+use crate::http::extract::{Now, Query};
+use crate::http::HttpState;
+use crate::model::flow::RejectError;
+use crate::paths::admin::{CONSENT_REQUEST, LOGIN_REQUEST, LOGOUT_REQUEST};
+use crate::protocol::flow::consent::AcceptConsent;
+use crate::protocol::flow::login::AcceptLogin;
+use crate::service::flow::{Flow, FlowError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
@@ -23,22 +24,25 @@ use serde_json::json;
 use std::collections::HashMap;
 use views::Api;
 
-const REQUESTS: &str = "/oauth2/auth/requests";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     let mut r = Router::new();
-    for prefix in ["", "/admin"] {
-        let p = |s: &str| format!("{prefix}{REQUESTS}{s}");
+    for login in admin_paths(LOGIN_REQUEST) {
         r = r
-            .route(&p("/login"), get(get_login))
-            .route(&p("/login/accept"), put(accept_login))
-            .route(&p("/login/reject"), put(reject_login))
-            .route(&p("/consent"), get(get_consent))
-            .route(&p("/consent/accept"), put(accept_consent))
-            .route(&p("/consent/reject"), put(reject_consent))
-            .route(&p("/logout"), get(get_logout))
-            .route(&p("/logout/accept"), put(accept_logout))
-            .route(&p("/logout/reject"), put(reject_logout));
+            .route(&login, get(get_login))
+            .route(&format!("{login}/accept"), put(accept_login))
+            .route(&format!("{login}/reject"), put(reject_login));
+    }
+    for consent in admin_paths(CONSENT_REQUEST) {
+        r = r
+            .route(&consent, get(get_consent))
+            .route(&format!("{consent}/accept"), put(accept_consent))
+            .route(&format!("{consent}/reject"), put(reject_consent));
+    }
+    for logout in admin_paths(LOGOUT_REQUEST) {
+        r = r
+            .route(&logout, get(get_logout))
+            .route(&format!("{logout}/accept"), put(accept_logout))
+            .route(&format!("{logout}/reject"), put(reject_logout));
     }
     r.merge(sessions::routes())
 }
@@ -94,88 +98,80 @@ fn redirect(to: String) -> Response {
     Json(json!({ "redirect_to": to })).into_response()
 }
 
-async fn get_login(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {
+async fn get_login(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "login")?;
-    let (r, client) = admin::get_login(&s, &c).await?;
+    let (r, client) = flow.get_login(&c).await?;
     Ok(Json(views::login_request(&c, &r, &client)).into_response())
 }
 
 async fn accept_login(
-    State(s): State<AppState>,
+    State(flow): State<Flow>,
+    Now(now): Now,
     Query(q): Q,
     b: Bytes,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "login")?;
     let body: AcceptLogin = body(&b)?;
-    Ok(redirect(
-        admin::handle_login(&s, &c, Ok(body), now()).await?,
-    ))
+    Ok(redirect(flow.handle_login(&c, Ok(body), now).await?))
 }
 
 async fn reject_login(
-    State(s): State<AppState>,
+    State(flow): State<Flow>,
+    Now(now): Now,
     Query(q): Q,
     b: Bytes,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "login")?;
     let body: RejectError = body(&b)?;
-    Ok(redirect(
-        admin::handle_login(&s, &c, Err(body), now()).await?,
-    ))
+    Ok(redirect(flow.handle_login(&c, Err(body), now).await?))
 }
 
 async fn get_consent(
-    State(s): State<AppState>,
+    State(flow): State<Flow>,
     uri: Uri,
     Query(q): Q,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "consent")?;
-    let (r, client) = admin::get_consent(&s, &c).await?;
+    let (r, client) = flow.get_consent(&c).await?;
     Ok(Json(views::consent_request(&c, &r, &client, Api::of(&uri))).into_response())
 }
 
 async fn accept_consent(
-    State(s): State<AppState>,
+    State(flow): State<Flow>,
+    Now(now): Now,
     Query(q): Q,
     b: Bytes,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "consent")?;
     let body: AcceptConsent = body(&b)?;
-    Ok(redirect(
-        admin::handle_consent(&s, &c, Ok(body), now()).await?,
-    ))
+    Ok(redirect(flow.handle_consent(&c, Ok(body), now).await?))
 }
 
 async fn reject_consent(
-    State(s): State<AppState>,
+    State(flow): State<Flow>,
+    Now(now): Now,
     Query(q): Q,
     b: Bytes,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "consent")?;
     let body: RejectError = body(&b)?;
-    Ok(redirect(
-        admin::handle_consent(&s, &c, Err(body), now()).await?,
-    ))
+    Ok(redirect(flow.handle_consent(&c, Err(body), now).await?))
 }
 
-async fn get_logout(
-    State(s): State<AppState>,
-    uri: Uri,
-    Query(q): Q,
-) -> Result<Response, ApiError> {
+async fn get_logout(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "logout")?;
-    let r = admin_logout::get_logout(&s, &c).await?;
+    let r = flow.get_logout(&c).await?;
     Ok(Json(views::logout_request(&c, &r, Api::of(&uri))).into_response())
 }
 
-async fn accept_logout(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {
+async fn accept_logout(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "logout")?;
-    Ok(redirect(admin_logout::accept_logout(&s, &c).await?))
+    Ok(redirect(flow.accept_logout(&c).await?))
 }
 
 /// The body (Hydra 1.9.2's `rejectRequest`) is ignored, as Hydra does.
-async fn reject_logout(State(s): State<AppState>, Query(q): Q) -> Result<Response, ApiError> {
+async fn reject_logout(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "logout")?;
-    admin_logout::reject_logout(&s, &c).await?;
+    flow.reject_logout(&c).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

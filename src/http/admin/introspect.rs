@@ -1,12 +1,13 @@
 //! `POST /oauth2/introspect` and `/admin/oauth2/introspect` (RFC 7662), admin port only.
 
-use crate::app::AppState;
-use crate::clock::now;
-use crate::http::public::token::{body_or_error, error_response, no_store_json};
-use crate::http::OAuthError;
-use crate::oauth2::error::OAuth2Error;
-use crate::oauth2::introspect::introspect;
-use crate::oauth2::params::Params;
+use crate::http::admin_paths;
+use crate::http::error::{no_store_json, OAuthReply};
+use crate::http::extract::{oauth_body, Now};
+use crate::http::HttpState;
+use crate::paths::admin::INTROSPECT;
+use crate::protocol::error::OAuthError;
+use crate::protocol::form::Params;
+use crate::service::oauth2::OAuth2;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -14,29 +15,29 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/oauth2/introspect", post(handle))
-        .route("/admin/oauth2/introspect", post(handle))
+pub fn routes() -> Router<HttpState> {
+    let mut r = Router::new();
+    for p in admin_paths(INTROSPECT) {
+        r = r.route(&p, post(handle));
+    }
+    r
 }
 
 async fn handle(
-    State(state): State<AppState>,
+    State(oauth2): State<OAuth2>,
+    Now(now): Now,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, OAuthError> {
-    let body = body_or_error(body)?;
-    let fail = |e: OAuth2Error| Ok(error_response(e, &state.settings));
-    let params = match Params::parse_body(&body) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
-    };
+) -> Result<Response, OAuthReply> {
+    let fail = |e: OAuthError| OAuthReply::new(e, oauth2.cfg.errors);
+    let body = oauth_body(body).map_err(fail)?;
+    let params = Params::parse_body(&body).map_err(fail)?;
     let Some(token) = params.get("token") else {
-        return fail(OAuth2Error::invalid_request(
+        return Err(fail(OAuthError::invalid_request(
             "The 'token' parameter is missing.",
-        ));
+        )));
     };
-    match introspect(&state, token, params.get("scope"), now()).await {
+    match oauth2.introspect(token, params.get("scope"), now).await {
         Ok(answer) => Ok(no_store_json(&answer)),
-        Err(e) => fail(OAuth2Error::server_error(e)),
+        Err(e) => Err(fail(OAuthError::server_error(e))),
     }
 }

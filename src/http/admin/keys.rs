@@ -2,24 +2,23 @@
 //! under the newer `/admin/keys` paths with the same handlers. Thin: parse, call
 //! [`KeyManager`](crate::jwk::KeyManager), render.
 
-use crate::app::AppState;
-use crate::clock::now;
+use crate::http::admin_paths;
 use crate::http::error::ApiError;
-use crate::http::extract::Json;
-use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet};
+use crate::http::extract::{Json, Now};
+use crate::http::HttpState;
+use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet, KeyManager};
+use crate::paths::admin::KEYS;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::sync::Arc;
 
-pub const KEYS: &str = "/keys";
-pub const ADMIN_KEYS: &str = "/admin/keys";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     let mut r = Router::new();
-    for base in [KEYS, ADMIN_KEYS] {
+    for base in admin_paths(KEYS) {
         r = r
             .route(
                 &format!("{base}/{{set}}"),
@@ -52,14 +51,15 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 
 #[tracing::instrument(skip_all)]
 async fn create(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
+    Now(now): Now,
     uri: Uri,
     set: Result<Path<String>, PathRejection>,
     Json(body): Json<GenerateRequest>,
 ) -> Result<Response, ApiError> {
     let set = path(set)?;
-    let keys = state.jwks.generate(&set, &body, now()).await?;
-    let mut resp = (StatusCode::CREATED, axum::Json(keys)).into_response();
+    let generated = keys.generate(&set, &body, now).await?;
+    let mut resp = (StatusCode::CREATED, axum::Json(generated)).into_response();
     if let Ok(location) = uri.path().parse() {
         resp.headers_mut().insert(header::LOCATION, location);
     }
@@ -68,58 +68,58 @@ async fn create(
 
 #[tracing::instrument(skip_all)]
 async fn get_set(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
     set: Result<Path<String>, PathRejection>,
 ) -> Result<axum::Json<JwkSet>, ApiError> {
     let set = path(set)?;
-    Ok(axum::Json(state.jwks.get_set(&set).await?))
+    Ok(axum::Json(keys.get_set(&set).await?))
 }
 
 #[tracing::instrument(skip_all)]
 async fn put_set(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
+    Now(now): Now,
     set: Result<Path<String>, PathRejection>,
     Json(body): Json<JwkSet>,
 ) -> Result<axum::Json<JwkSet>, ApiError> {
     let set = path(set)?;
-    Ok(axum::Json(state.jwks.import_set(&set, &body, now()).await?))
+    Ok(axum::Json(keys.import_set(&set, &body, now).await?))
 }
 
 async fn delete_set(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
     set: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let set = path(set)?;
-    state.jwks.delete_set(&set).await?;
+    keys.delete_set(&set).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[tracing::instrument(skip_all)]
 async fn get_key(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<axum::Json<JwkSet>, ApiError> {
     let (set, kid) = path(p)?;
-    Ok(axum::Json(state.jwks.get_key(&set, &kid).await?))
+    Ok(axum::Json(keys.get_key(&set, &kid).await?))
 }
 
 #[tracing::instrument(skip_all)]
 async fn put_key(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
+    Now(now): Now,
     p: Result<Path<(String, String)>, PathRejection>,
     Json(body): Json<Jwk>,
 ) -> Result<axum::Json<Jwk>, ApiError> {
     let (set, kid) = path(p)?;
-    Ok(axum::Json(
-        state.jwks.import_key(&set, &kid, &body, now()).await?,
-    ))
+    Ok(axum::Json(keys.import_key(&set, &kid, &body, now).await?))
 }
 
 async fn delete_key(
-    State(state): State<AppState>,
+    State(keys): State<Arc<KeyManager>>,
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let (set, kid) = path(p)?;
-    state.jwks.delete_key(&set, &kid).await?;
+    keys.delete_key(&set, &kid).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,11 +1,12 @@
 //! Token maintenance on the admin port: `POST /oauth2/flush` (Hydra 1.9.2) and
 //! `DELETE /oauth2/tokens?client_id=` (also under `/admin/oauth2/tokens`).
 
-use crate::app::AppState;
-use crate::clock::now;
 use crate::clock::parse_rfc3339;
-use crate::http::extract::Query;
-use crate::http::ApiError;
+use crate::http::admin_paths;
+use crate::http::extract::{Now, Query};
+use crate::http::{ApiError, HttpState};
+use crate::paths::admin::{FLUSH, TOKENS};
+use crate::service::oauth2::OAuth2;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,11 +14,12 @@ use axum::routing::{delete, post};
 use axum::Router;
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/oauth2/flush", post(flush))
-        .route("/oauth2/tokens", delete(delete_client_tokens))
-        .route("/admin/oauth2/tokens", delete(delete_client_tokens))
+pub fn routes() -> Router<HttpState> {
+    let mut r = Router::new().route(FLUSH, post(flush));
+    for p in admin_paths(TOKENS) {
+        r = r.route(&p, delete(delete_client_tokens));
+    }
+    r
 }
 
 #[derive(Deserialize, Default)]
@@ -26,7 +28,11 @@ struct FlushRequest {
     not_after: Option<String>,
 }
 
-async fn flush(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, ApiError> {
+async fn flush(
+    State(oauth2): State<OAuth2>,
+    Now(now): Now,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     // An empty body means "now", where Hydra would fail to decode it.
     let req: FlushRequest = if body.iter().all(u8::is_ascii_whitespace) {
         FlushRequest::default()
@@ -42,7 +48,7 @@ async fn flush(State(state): State<AppState>, body: Bytes) -> Result<StatusCode,
                 .ok_or_else(|| ApiError::bad_request("notAfter must be an RFC 3339 date-time"))?,
         ),
     };
-    crate::oauth2::flush::flush(&state, not_after, now()).await?;
+    oauth2.flush(not_after, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -53,7 +59,7 @@ struct DeleteQuery {
 }
 
 async fn delete_client_tokens(
-    State(state): State<AppState>,
+    State(oauth2): State<OAuth2>,
     Query(q): Query<DeleteQuery>,
 ) -> Result<StatusCode, ApiError> {
     let Some(client_id) = q.client_id.filter(|c| !c.is_empty()) else {
@@ -61,6 +67,6 @@ async fn delete_client_tokens(
             "The client_id query parameter is required",
         ));
     };
-    state.store.revoke_client_tokens(&client_id).await?;
+    oauth2.store.revoke_client_tokens(&client_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

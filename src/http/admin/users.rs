@@ -3,13 +3,14 @@
 //! 100, at most 500, `offset`, `Link` and `X-Total-Count` headers). No response ever
 //! contains a password or a hash.
 
-use crate::app::AppState;
-use crate::clock::now;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
 use crate::http::error::ApiError;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, Now};
+use crate::http::HttpState;
+use crate::model::UserProfile;
+use crate::paths::admin::USERS;
 use crate::secret::Secret;
-use crate::user::{self, ListQuery, NewUser, UserError, UserProfile, UserView};
+use crate::service::users::{ListQuery, NewUser, UserError, UserView, Users};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -18,15 +19,14 @@ use axum::routing::{get, put};
 use axum::Router;
 use serde::Deserialize;
 
-pub const USERS: &str = "/admin/users";
-pub const USER: &str = "/admin/users/{id}";
-pub const USER_PASSWORD: &str = "/admin/users/{id}/password";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     Router::new()
         .route(USERS, get(list).post(create))
-        .route(USER, get(get_one).put(update).delete(delete))
-        .route(USER_PASSWORD, put(set_password))
+        .route(
+            &format!("{USERS}/{{id}}"),
+            get(get_one).put(update).delete(delete),
+        )
+        .route(&format!("{USERS}/{{id}}/password"), put(set_password))
 }
 
 /// The profile fields of a request body. As in Go's `encoding/json` (and so Hydra),
@@ -83,7 +83,8 @@ fn missing_password() -> ApiError {
 }
 
 async fn create(
-    State(state): State<AppState>,
+    State(users): State<Users>,
+    Now(now): Now,
     Json(mut body): Json<ProfileBody>,
 ) -> Result<Response, ApiError> {
     let password = body.password.take().ok_or_else(missing_password)?;
@@ -91,23 +92,22 @@ async fn create(
         profile: body.profile(),
         password,
     };
-    let u = user::create(&state.store, &state.passwords, new, now())
-        .await
-        .map_err(api_error)?;
+    let u = users.create(new, now).await.map_err(api_error)?;
     Ok((StatusCode::CREATED, axum::Json(UserView::from(&u))).into_response())
 }
 
 async fn get_one(
-    State(state): State<AppState>,
+    State(users): State<Users>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = user_id(path)?;
-    let u = user::get(&state.store, &id).await.map_err(api_error)?;
+    let u = users.get(&id).await.map_err(api_error)?;
     Ok(axum::Json(UserView::from(&u)).into_response())
 }
 
 async fn update(
-    State(state): State<AppState>,
+    State(users): State<Users>,
+    Now(now): Now,
     path: Result<Path<String>, PathRejection>,
     Json(body): Json<ProfileBody>,
 ) -> Result<Response, ApiError> {
@@ -117,37 +117,40 @@ async fn update(
             "The password cannot be changed here; use PUT /admin/users/{id}/password",
         ));
     }
-    let u = user::update(&state.store, &id, body.profile(), now())
+    let u = users
+        .update(&id, body.profile(), now)
         .await
         .map_err(api_error)?;
     Ok(axum::Json(UserView::from(&u)).into_response())
 }
 
 async fn set_password(
-    State(state): State<AppState>,
+    State(users): State<Users>,
+    Now(now): Now,
     path: Result<Path<String>, PathRejection>,
     Json(body): Json<PasswordBody>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(path)?;
     let password = body.password.ok_or_else(missing_password)?;
-    user::set_password(&state.store, &state.passwords, &id, &password, now())
+    users
+        .set_password(&id, &password, now)
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn delete(
-    State(state): State<AppState>,
+    State(users): State<Users>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(path)?;
-    user::delete(&state.store, &id).await.map_err(api_error)?;
+    users.delete(&id).await.map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Paginated exactly like `/clients` (same parsing, same `Link` and `X-Total-Count`);
 /// `?email=` narrows the list to the user with that address (any case).
-async fn list(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn list(State(users): State<Users>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let (limit, offset) = limit_offset(&q);
     let email = q
@@ -160,7 +163,7 @@ async fn list(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiEr
         limit,
         offset,
     };
-    let page = user::list(&state.store, &query).await.map_err(api_error)?;
+    let page = users.list(&query).await.map_err(api_error)?;
     let views: Vec<UserView> = page.users.iter().map(UserView::from).collect();
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, page.total, limit, offset);

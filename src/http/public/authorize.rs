@@ -1,13 +1,13 @@
 //! `GET|POST /oauth2/auth`: parse the request and cookies, run the flow, render the
-//! reply. The protocol lives in `crate::flow` and `crate::oauth2::authorize`.
+//! reply. The protocol lives in `protocol::authorize` and `service::flow`.
 
-use super::logout::frontchannel_page;
-use crate::app::AppState;
-use crate::clock::now;
-use crate::flow::cookies::RequestCookies;
-use crate::flow::{BrowserReply, ReplyKind};
-use crate::oauth2::authorize::response::form_post_page;
-use crate::oauth2::authorize::Params;
+use crate::http::extract::{cookies, Now};
+use crate::http::HttpState;
+use crate::paths::public::AUTH;
+use crate::protocol::authorize::response::{form_post_page, frontchannel_page};
+use crate::protocol::authorize::Params;
+use crate::protocol::flow::{BrowserReply, ReplyKind};
+use crate::service::flow::Flow;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -15,41 +15,33 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-pub const AUTH: &str = "/oauth2/auth";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     Router::new().route(AUTH, get(authorize_get).post(authorize_post))
 }
 
-pub(super) fn cookies(headers: &HeaderMap) -> RequestCookies {
-    RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    )
-}
-
-async fn authorize_get(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
-    run(state, uri, headers, Bytes::new()).await
+async fn authorize_get(
+    State(flow): State<Flow>,
+    Now(now): Now,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    run(flow, now, uri, headers, Bytes::new()).await
 }
 
 async fn authorize_post(
-    State(state): State<AppState>,
+    State(flow): State<Flow>,
+    Now(now): Now,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    run(state, uri, headers, body).await
+    run(flow, now, uri, headers, body).await
 }
 
-async fn run(state: AppState, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let cfg = crate::flow::config::FlowConfig::new(&state);
+async fn run(flow: Flow, now: i64, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let reply = match Params::parse(uri.query().unwrap_or(""), &body) {
-        Ok(params) => {
-            crate::flow::authorize::authorize(&state, &params, &cookies(&headers), now()).await
-        }
-        Err(e) => BrowserReply::error_page(&cfg, &e, Vec::new()),
+        Ok(params) => flow.authorize(&params, &cookies(&headers), now).await,
+        Err(e) => BrowserReply::error_page(&flow.cfg, &e, Vec::new()),
     };
     render(reply)
 }

@@ -1,28 +1,37 @@
-//! `/.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`.
+//! `/.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`:
+//! documents built once at start (`protocol::discovery`), served as they are.
 
-use crate::app::AppState;
-use crate::oidc::discovery::{authorization_server_metadata, openid_configuration};
-use crate::oidc::Urls;
+use crate::http::state::Discovery;
+use crate::http::HttpState;
+use crate::paths::public::{OAUTH_AUTHORIZATION_SERVER, OPENID_CONFIGURATION};
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::Value;
+use axum::Router;
 
-pub const OPENID_CONFIGURATION: &str = "/.well-known/openid-configuration";
-pub const OAUTH_AUTHORIZATION_SERVER: &str = "/.well-known/oauth-authorization-server";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     Router::new()
         .route(OPENID_CONFIGURATION, get(openid))
         .route(OAUTH_AUTHORIZATION_SERVER, get(oauth))
 }
 
-async fn openid(State(state): State<AppState>) -> Json<Value> {
-    let s = &state.settings;
-    Json(openid_configuration(s, &Urls::from_settings(s)))
+fn json(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
-async fn oauth(State(state): State<AppState>) -> Json<Value> {
-    let s = &state.settings;
-    Json(authorization_server_metadata(s, &Urls::from_settings(s)))
+async fn openid(State(d): State<Discovery>) -> Response {
+    json(d.openid_configuration)
+}
+
+async fn oauth(State(d): State<Discovery>) -> Response {
+    json(d.authorization_server)
 }

@@ -3,20 +3,15 @@
 //! default post-logout page. Everything shown is HTML-escaped.
 
 use super::authorize::html;
-use crate::app::AppState;
-use crate::oauth2::authorize::response::html_escape;
+use crate::http::HttpState;
+use crate::paths::public::fallbacks::{CONSENT, ERROR, LOGIN, LOGOUT, LOGOUT_CALLBACK};
+use crate::protocol::authorize::response::html_escape;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-pub const ERROR: &str = "/oauth2/fallbacks/error";
-pub const LOGIN: &str = "/oauth2/fallbacks/login";
-pub const CONSENT: &str = "/oauth2/fallbacks/consent";
-pub const LOGOUT: &str = "/oauth2/fallbacks/logout";
-pub const LOGOUT_CALLBACK: &str = "/oauth2/fallbacks/logout/callback";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     Router::new()
         .route(ERROR, get(error))
         .route(LOGIN, get(|| not_configured("login", "URLS_LOGIN")))

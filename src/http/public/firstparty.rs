@@ -11,18 +11,15 @@
 //!   command-line tools bootstrap from) → `{client_id, redirect_uri, scopes,
 //!   authorization_metadata_key}`
 
-use super::authorize::cookies;
-use super::token::{authorization, no_store_json};
-use super::ui::PeerAddr;
-use crate::app::AppState;
-use crate::clock::now;
 use crate::config::Settings;
-use crate::firstparty::client::resolve;
-use crate::firstparty::{tokens, FirstPartyError};
-use crate::http::error::ApiError;
-use crate::http::extract::{cross_site_refusal, cross_site_simple_request, Json};
-use crate::oidc::Urls;
+use crate::http::error::{no_store_json, ApiError};
+use crate::http::extract::{
+    bearer, cookies, cross_site_refusal, cross_site_simple_request, Json, Now, PeerAddr,
+};
+use crate::http::HttpState;
+use crate::paths::public::api::{CLIENT_CONFIG, FLYTE_CLIENT, LOGIN, LOGOUT, OIDC_INFO, REFRESH};
 use crate::secret::Secret;
+use crate::service::firstparty::{FirstParty, FirstPartyError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,14 +29,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-pub const LOGIN: &str = "/api/v1/login";
-pub const REFRESH: &str = "/api/v1/refresh";
-pub const LOGOUT: &str = "/api/v1/logout";
-pub const OIDC_INFO: &str = "/api/v1/oidc-info";
-pub const CLIENT_CONFIG: &str = "/api/v1/client-config";
-pub const FLYTE_CLIENT: &str = "/config/v1/flyte_client";
-
-pub fn routes(settings: &Settings) -> Router<AppState> {
+pub fn routes(settings: &Settings) -> Router<HttpState> {
     if !settings.identity.first_party.enabled {
         return Router::new();
     }
@@ -80,10 +70,10 @@ impl IntoResponse for Failure {
             }
             FirstPartyError::OAuth(o) if o.status < 500 => ApiError::new(
                 StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_REQUEST),
-                o.code,
-                o.description,
+                o.error.clone(),
+                o.merged_description(false),
             ),
-            FirstPartyError::OAuth(o) => ApiError::internal(o.description),
+            FirstPartyError::OAuth(o) => ApiError::internal(o.merged_description(true)),
             FirstPartyError::Misconfigured(m) => ApiError::internal(m),
             FirstPartyError::Internal(m) => ApiError::internal(m),
         };
@@ -100,11 +90,12 @@ struct LoginBody {
 }
 
 async fn login(
-    State(s): State<AppState>,
+    State(fp): State<FirstParty>,
+    Now(now): Now,
     PeerAddr(addr): PeerAddr,
     Json(body): Json<LoginBody>,
 ) -> Result<Response, Failure> {
-    let answer = tokens::login(&s, &body.email, &body.password, addr, now()).await?;
+    let answer = fp.login(&body.email, &body.password, addr, now).await?;
     Ok(no_store_json(&answer))
 }
 
@@ -115,15 +106,17 @@ struct RefreshBody {
 }
 
 async fn refresh(
-    State(s): State<AppState>,
+    State(fp): State<FirstParty>,
+    Now(now): Now,
     Json(body): Json<RefreshBody>,
 ) -> Result<Response, Failure> {
-    let answer = tokens::refresh(&s, &body.refresh_token, now()).await?;
+    let answer = fp.refresh(&body.refresh_token, now).await?;
     Ok(no_store_json(&answer))
 }
 
 async fn logout(
-    State(s): State<AppState>,
+    State(fp): State<FirstParty>,
+    Now(now): Now,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Failure> {
@@ -139,16 +132,12 @@ async fn logout(
             FirstPartyError::BadRequest(format!("The request body is not valid JSON: {e}"))
         })?
     };
-    let bearer = authorization(&headers)
-        .and_then(|h| h.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
     let jar = cookies(&headers);
-    let presented: Vec<&str> = bearer
+    let presented: Vec<&str> = bearer(&headers)
         .into_iter()
         .chain(Some(body.refresh_token.as_str()))
         .collect();
-    let done = tokens::logout(&s, &presented, &jar, now()).await?;
+    let done = fp.logout(&presented, &jar, now).await?;
     let mut r = no_store_json(&json!({}));
     for c in done.cookies {
         if let Ok(v) = HeaderValue::from_str(&c) {
@@ -158,12 +147,12 @@ async fn logout(
     Ok(r)
 }
 
-async fn oidc_info(State(s): State<AppState>) -> Result<Response, Failure> {
-    let fp = resolve(&s).await?;
-    Ok(axum::Json(fp.oidc_info(&Urls::from_settings(&s.settings))).into_response())
+async fn oidc_info(State(fp): State<FirstParty>) -> Result<Response, Failure> {
+    let client = fp.resolve().await?;
+    Ok(axum::Json(client.oidc_info(&fp.cfg.urls)).into_response())
 }
 
-async fn client_config(State(s): State<AppState>) -> Result<Response, Failure> {
-    let fp = resolve(&s).await?;
-    Ok(axum::Json(fp.public_config()).into_response())
+async fn client_config(State(fp): State<FirstParty>) -> Result<Response, Failure> {
+    let client = fp.resolve().await?;
+    Ok(axum::Json(client.public_config()).into_response())
 }

@@ -8,5 +8,4 @@ pub mod jwks;
 pub mod logout;
 pub mod revoke;
 pub mod token;
-pub mod ui;
 pub mod userinfo;

@@ -2,13 +2,13 @@
 //! `Authorization: Bearer` or, on POST, the form body (RFC 6750 §2.1, §2.2); never
 //! from the query string (RFC 9700 §4.3.2).
 
-use super::token::{authorization, body_or_error, no_store_json, to_http};
-use crate::app::AppState;
-use crate::clock::now;
-use crate::http::OAuthError;
-use crate::oauth2::params::Params;
-use crate::oidc::discovery::USERINFO_PATH;
-use crate::oidc::userinfo::{userinfo, Userinfo};
+use crate::http::error::{no_store_json, OAuthReply};
+use crate::http::extract::{bearer, oauth_body, Now};
+use crate::http::HttpState;
+use crate::paths::public::USERINFO;
+use crate::protocol::form::Params;
+use crate::service::oauth2::userinfo::Userinfo;
+use crate::service::oauth2::OAuth2;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -17,36 +17,28 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(USERINFO_PATH, get(handle).post(handle))
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let (scheme, token) = authorization(headers)?.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
-        .filter(|t| !t.is_empty())
+pub fn routes() -> Router<HttpState> {
+    Router::new().route(USERINFO, get(handle).post(handle))
 }
 
 async fn handle(
-    State(state): State<AppState>,
+    State(oauth2): State<OAuth2>,
+    Now(now): Now,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, OAuthError> {
-    let body = body_or_error(body)?;
+) -> Result<Response, OAuthReply> {
+    let style = oauth2.cfg.errors;
+    let fail = |e| OAuthReply::new(e, style);
+    let body = oauth_body(body).map_err(fail)?;
     let token = match bearer(&headers) {
-        Some(t) => Some(t),
+        Some(t) => Some(t.to_string()),
         None if !body.is_empty() => Params::parse(&body)
-            .map_err(to_http)?
+            .map_err(fail)?
             .get("access_token")
             .map(str::to_string),
         None => None,
     };
-    match userinfo(&state, token.as_deref(), now())
-        .await
-        .map_err(to_http)?
-    {
+    match oauth2.userinfo(token.as_deref(), now).await.map_err(fail)? {
         Userinfo::Json(claims) => Ok(no_store_json(&claims)),
         Userinfo::Jwt(jwt) => {
             let mut resp = jwt.into_response();

@@ -1,7 +1,7 @@
 //! The `clients` table's columns, row types and bindings.
 
-use crate::client::Client;
 use crate::clock::{parse_rfc3339, rfc3339};
+use crate::model::Client;
 use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 

@@ -3,7 +3,7 @@
 
 use super::super::{with_pool, Store, StoreResult};
 use super::to_json;
-use crate::oauth2::authorize::AuthorizeCode;
+use crate::model::AuthorizeCode;
 
 impl Store {
     #[tracing::instrument(skip_all)]

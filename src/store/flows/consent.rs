@@ -2,7 +2,7 @@
 
 use super::super::{with_pool, Store, StoreResult};
 use super::{from_json, opt_from_json, to_json};
-use crate::flow::model::{AcceptedConsent, ConsentRequest, RejectError};
+use crate::model::flow::{AcceptedConsent, ConsentRequest, RejectError};
 
 const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, requested_scope, \
     requested_audience, request_url, login_challenge, login_session_id, acr, amr, context, oidc_context, \

@@ -2,7 +2,7 @@
 
 use super::super::{with_pool, Store, StoreResult};
 use super::{from_json, opt_from_json, to_json};
-use crate::flow::model::{AcceptedLogin, LoginRequest, RejectError};
+use crate::model::flow::{AcceptedLogin, LoginRequest, RejectError};
 
 const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, requested_scope, \
     requested_audience, request_url, session_id, authenticated_at, requested_at, oidc_context, handled_at, \

@@ -1,7 +1,7 @@
 //! Logout requests.
 
 use super::super::{with_pool, Store, StoreResult};
-use crate::flow::model::LogoutRequest;
+use crate::model::flow::LogoutRequest;
 
 const COLS: &str =
     "challenge, challenge_value, subject, sid, client_id, request_url, redirect_to, rp_initiated, \

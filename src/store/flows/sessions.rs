@@ -1,7 +1,7 @@
 //! Login sessions and forced subject identifiers.
 
 use super::super::{with_pool, Store, StoreResult};
-use crate::flow::model::LoginSession;
+use crate::model::flow::LoginSession;
 
 #[derive(sqlx::FromRow)]
 struct Row {

@@ -2,7 +2,7 @@
 
 use super::super::{with_pool, Store, StoreError, StoreResult};
 use super::{Exchange, NewTokens, TokenRow};
-use crate::oauth2::authorize::AuthorizeCode;
+use crate::model::AuthorizeCode;
 
 /// A row of `oauth2_authorize_codes` (migration 0004, owned by the flow).
 #[derive(sqlx::FromRow)]

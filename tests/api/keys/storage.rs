@@ -70,7 +70,7 @@ async fn rotating_the_system_secret_keeps_every_key_readable(backend: Backend) {
     assert_eq!(sets_of(&app, &sets).await, before);
 
     // `portcullis keys rotate-secret` (its logic, against the running server's database).
-    let count = portcullis::jwk::rotate_system_secret(&both).await.unwrap();
+    let count = portcullis::app::system_secret::rotate(&both).await.unwrap();
     assert_eq!(count, 3, "one private key per set");
 
     let (settings, dir) = restart_with(app, &[NEW]).await;

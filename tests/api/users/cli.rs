@@ -3,10 +3,12 @@
 use super::stored_hash;
 use crate::helpers::{Backend, TestApp, TEST_SECRET};
 use crate::{app_or_skip, on_both_backends};
+use portcullis::crypto::argon2::Argon2Runner;
 use portcullis::secret::Secret;
-use portcullis::user::Passwords;
+use portcullis::service::users::Passwords;
 use serde_json::Value;
 use std::process::{Output, Stdio};
+use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 
 on_both_backends!(the_cli_creates_lists_sets_passwords_and_deletes_users);
@@ -66,10 +68,12 @@ fn failure(o: &Output) -> String {
 async fn verifies(app: &TestApp, backend: Backend, id: &str, password: &str) -> bool {
     let hash = stored_hash(backend, &app.dsn, id).await;
     assert!(hash.starts_with("$argon2id$"), "{hash}");
-    Passwords::new(&app.settings.oauth2.hashers.argon2)
-        .verify(&Secret::new(password), Some(&hash))
-        .await
-        .unwrap()
+    Passwords::new(Arc::new(Argon2Runner::new(
+        &app.settings.oauth2.hashers.argon2,
+    )))
+    .verify(&Secret::new(password), Some(&hash))
+    .await
+    .unwrap()
 }
 
 async fn the_cli_creates_lists_sets_passwords_and_deletes_users(backend: Backend) {

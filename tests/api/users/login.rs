@@ -1,12 +1,13 @@
-//! The domain login check, `portcullis::user::authenticate`, against a real store.
+//! The domain login check, `Users::authenticate`, against a real store.
 
 use super::stored_hash;
 use crate::helpers::{base_settings, fresh_dsn, Backend};
 use crate::on_both_backends;
 use portcullis::config::Settings;
+use portcullis::model::{User, UserProfile};
 use portcullis::secret::Secret;
-use portcullis::user::{self, LoginError, NewUser, UserProfile};
-use portcullis::{App, AppState, BuildOptions};
+use portcullis::service::users::{LoginError, NewUser, Users};
+use portcullis::{App, BuildOptions};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -19,21 +20,26 @@ on_both_backends!(
 pub(super) const NOW: i64 = 1_700_000_000;
 pub(super) const PASSWORD: &str = "correct horse battery";
 
-/// The app state on a fresh database (no HTTP server: the login check is plain Rust).
-pub(super) async fn state(backend: Backend, cheap: bool) -> Option<(AppState, tempfile::TempDir)> {
+/// The user service on a fresh database (no HTTP server: the login check is plain Rust).
+pub(super) async fn state(backend: Backend, cheap: bool) -> Option<(Users, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
     let dsn = fresh_dsn(backend, dir.path()).await?;
     Some((state_on(&dsn, cheap).await, dir))
 }
 
-async fn state_on(dsn: &str, cheap: bool) -> AppState {
+async fn state_on(dsn: &str, cheap: bool) -> Users {
     let mut s: Settings = base_settings(dsn);
     if cheap {
         // The lowest cost settings allow, so tests that fail many logins stay quick.
         s.oauth2.hashers.argon2.memory = 8 * 1024;
         s.oauth2.hashers.argon2.iterations = 1;
     }
-    App::build(s, BuildOptions::default()).await.unwrap().state
+    App::build(s, BuildOptions::default())
+        .await
+        .unwrap()
+        .services()
+        .users
+        .clone()
 }
 
 macro_rules! state_or_skip {
@@ -45,7 +51,7 @@ macro_rules! state_or_skip {
     };
 }
 
-pub(super) async fn add_user(state: &AppState, email: &str, disabled: bool) -> user::User {
+pub(super) async fn add_user(state: &Users, email: &str, disabled: bool) -> User {
     let new = NewUser {
         profile: UserProfile {
             email: email.into(),
@@ -55,9 +61,7 @@ pub(super) async fn add_user(state: &AppState, email: &str, disabled: bool) -> u
         },
         password: Secret::new(PASSWORD),
     };
-    user::create(&state.store, &state.passwords, new, NOW)
-        .await
-        .unwrap()
+    state.create(new, NOW).await.unwrap()
 }
 
 fn addr(s: &str) -> IpAddr {
@@ -65,23 +69,25 @@ fn addr(s: &str) -> IpAddr {
 }
 
 pub(super) async fn login(
-    state: &AppState,
+    state: &Users,
     email: &str,
     pw: &str,
     from: &str,
     now: i64,
-) -> Result<user::User, LoginError> {
-    user::authenticate(state, email, &Secret::new(pw), addr(from), now).await
+) -> Result<User, LoginError> {
+    state
+        .authenticate(email, &Secret::new(pw), addr(from), now)
+        .await
 }
 
-pub(super) fn assert_invalid(r: Result<user::User, LoginError>, what: &str) {
+pub(super) fn assert_invalid(r: Result<User, LoginError>, what: &str) {
     match r {
         Err(LoginError::InvalidCredentials) => {}
         other => panic!("{what}: expected InvalidCredentials, got {other:?}"),
     }
 }
 
-pub(super) fn assert_throttled(r: Result<user::User, LoginError>, what: &str) -> u64 {
+pub(super) fn assert_throttled(r: Result<User, LoginError>, what: &str) -> u64 {
     match r {
         Err(LoginError::Throttled { retry_after_secs }) => {
             assert!(retry_after_secs > 0, "{what}");
@@ -186,8 +192,11 @@ async fn an_unknown_email_costs_as_much_as_a_wrong_password(backend: Backend) {
 
 /// Raising the configured cost takes effect for each user at their next login.
 async fn a_login_upgrades_a_hash_made_with_other_parameters(backend: Backend) {
-    let (cheap, _dir) = state_or_skip!(backend, true);
-    let dsn = cheap.settings.dsn.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let Some(dsn) = fresh_dsn(backend, dir.path()).await else {
+        return;
+    };
+    let cheap = state_on(&dsn, true).await;
     let u = add_user(&cheap, "frank@example.com", false).await;
     let id = u.id.to_string();
     let before = stored_hash(backend, &dsn, &id).await;

@@ -1,4 +1,4 @@
-//! Login throttling through `portcullis::user::authenticate`: per account, per address,
+//! Login throttling through `Users::authenticate`: per account, per address,
 //! lockouts that end, and the reset a successful login brings.
 
 use super::login::{add_user, assert_invalid, assert_throttled, login, state, NOW, PASSWORD};

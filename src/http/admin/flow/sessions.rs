@@ -2,29 +2,26 @@
 //! (end every login session of a subject), also under `/admin`.
 
 use super::views;
-use crate::app::AppState;
-use crate::clock::now;
-use crate::flow::admin;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
+use crate::http::admin_paths;
 use crate::http::error::ApiError;
+use crate::http::extract::Now;
+use crate::http::HttpState;
+use crate::paths::admin::{CONSENT_SESSIONS, LOGIN_SESSIONS};
+use crate::service::flow::Flow;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 
-const CONSENT: &str = "/oauth2/auth/sessions/consent";
-const LOGIN: &str = "/oauth2/auth/sessions/login";
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<HttpState> {
     let mut r = Router::new();
-    for prefix in ["", "/admin"] {
-        r = r
-            .route(
-                &format!("{prefix}{CONSENT}"),
-                get(list_consent).delete(revoke_consent),
-            )
-            .route(&format!("{prefix}{LOGIN}"), delete(revoke_login));
+    for p in admin_paths(CONSENT_SESSIONS) {
+        r = r.route(&p, get(list_consent).delete(revoke_consent));
+    }
+    for p in admin_paths(LOGIN_SESSIONS) {
+        r = r.route(&p, delete(revoke_login));
     }
     r
 }
@@ -44,14 +41,18 @@ fn missing(name: &str) -> ApiError {
     )
 }
 
-async fn list_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn list_consent(
+    State(flow): State<Flow>,
+    Now(now): Now,
+    uri: Uri,
+) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let subject = first(&q, "subject");
     if subject.is_empty() {
         return Err(missing("subject"));
     }
     let (limit, offset) = limit_offset(&q);
-    let (found, total) = admin::consent_sessions(&s, &subject, limit, offset, now()).await?;
+    let (found, total) = flow.consent_sessions(&subject, limit, offset, now).await?;
     let body: Vec<_> = found
         .iter()
         .map(|(c, client)| views::previous_consent_session(c, client, views::Api::of(&uri)))
@@ -63,7 +64,7 @@ async fn list_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, A
 
 /// Revokes consent to `client`, or to every client (`all=true`, or no `client`), and
 /// what was issued under it.
-async fn revoke_consent(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn revoke_consent(State(flow): State<Flow>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let subject = first(&q, "subject");
     if subject.is_empty() {
@@ -71,16 +72,16 @@ async fn revoke_consent(State(s): State<AppState>, uri: Uri) -> Result<Response,
     }
     let client = first(&q, "client");
     let client = (!client.is_empty()).then_some(client.as_str());
-    admin::revoke_consent(&s, &subject, client).await?;
+    flow.revoke_consent(&subject, client).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn revoke_login(State(s): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn revoke_login(State(flow): State<Flow>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let subject = first(&q, "subject");
     if subject.is_empty() {
         return Err(missing("subject"));
     }
-    admin::revoke_login_sessions(&s, &subject).await?;
+    flow.revoke_login_sessions(&subject).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

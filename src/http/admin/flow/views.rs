@@ -6,9 +6,9 @@
 //! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
 //! Hydra v2 has (`amr`, the logout `challenge`).
 
-use crate::client::Client;
 use crate::clock::rfc3339;
-use crate::flow::model::{ConsentRequest, LoginRequest, LogoutRequest};
+use crate::model::flow::{ConsentRequest, LoginRequest, LogoutRequest};
+use crate::model::Client;
 use serde_json::{json, Value};
 
 /// `challenge` is the value the caller presented (only its signature is stored).

@@ -1,0 +1,169 @@
+//! The command line: `serve`, `migrate`, `version`, `users`, `keys`.
+
+mod keys;
+mod users;
+
+use super::{App, BuildOptions};
+use crate::config;
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(
+    name = "portcullis",
+    version,
+    about = "OAuth 2.0 and OpenID Connect server, compatible with Ory Hydra"
+)]
+pub struct Cli {
+    /// YAML configuration file (environment variables override it).
+    #[arg(short, long, global = true, env = "PORTCULLIS_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP servers.
+    Serve {
+        #[arg(value_enum, default_value = "all")]
+        which: Which,
+        /// Do not apply pending database migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+        /// Accepted for compatibility with Hydra; Portcullis serves plain HTTP behind a
+        /// TLS-terminating proxy either way.
+        #[arg(long, hide = true)]
+        dangerous_force_http: bool,
+    },
+    /// Database migrations.
+    Migrate {
+        #[command(subcommand)]
+        what: Migrate,
+    },
+    /// Print the version.
+    Version,
+    /// Manage the built-in user directory (create, list, delete, set-password).
+    Users {
+        #[command(subcommand)]
+        what: users::UsersCommand,
+    },
+    /// Maintain the JSON Web Keys (rotate-secret).
+    Keys {
+        #[command(subcommand)]
+        what: keys::KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum Migrate {
+    /// Apply pending SQL migrations to the database named by DSN (or the configuration).
+    Sql {
+        dsn: Option<String>,
+        /// Read the DSN from the configuration / environment (Hydra's `-e`).
+        #[arg(short = 'e', long)]
+        read_from_env: bool,
+        /// Do not ask for confirmation (accepted for Hydra compatibility; never asks).
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Which {
+    All,
+    Public,
+    Admin,
+}
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings(cli_config: Option<&PathBuf>) -> anyhow::Result<config::Settings> {
+    let loaded = config::load(cli_config.map(|p| p.as_path()))?;
+    crate::telemetry::init(&loaded.settings.log);
+    for w in &loaded.warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(loaded.settings)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Users { what } => users::run(what, settings(cli.config.as_ref())?).await,
+        Command::Keys { what } => keys::run(what, settings(cli.config.as_ref())?).await,
+        Command::Version => {
+            println!("portcullis v{}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Migrate {
+            what: Migrate::Sql {
+                dsn, read_from_env, ..
+            },
+        } => {
+            let mut s = settings(cli.config.as_ref())?;
+            if let Some(dsn) = dsn {
+                s.dsn = Some(dsn);
+            } else if !read_from_env && s.dsn.is_none() {
+                anyhow::bail!("give a DSN as argument, or -e to read DSN from the environment");
+            }
+            let store = super::connect(&s).await?;
+            store
+                .migrate()
+                .await
+                .context("cannot apply database migrations")?;
+            store.close().await;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Serve {
+            which, no_migrate, ..
+        } => {
+            let s = settings(cli.config.as_ref())?;
+            let bind = |host: &str, port: u16| {
+                let host = if host.is_empty() { "0.0.0.0" } else { host };
+                format!("{host}:{port}")
+            };
+            let public_addr = bind(&s.serve.public.host, s.serve.public.port);
+            let admin_addr = bind(&s.serve.admin.host, s.serve.admin.port);
+            let app = App::build(
+                s,
+                BuildOptions {
+                    migrate: !no_migrate,
+                    ..BuildOptions::default()
+                },
+            )
+            .await?;
+            let public = if which != Which::Admin {
+                Some(
+                    TcpListener::bind(&public_addr)
+                        .await
+                        .with_context(|| format!("cannot listen on {public_addr}"))?,
+                )
+            } else {
+                None
+            };
+            let admin = if which != Which::Public {
+                Some(
+                    TcpListener::bind(&admin_addr)
+                        .await
+                        .with_context(|| format!("cannot listen on {admin_addr}"))?,
+                )
+            } else {
+                None
+            };
+            app.serve(public, admin, super::shutdown_signal()).await
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The routers' state: the per-area services, each handler extracting only the one it
+//! needs (`State<OAuth2>`, `State<Flow>`, …) through [`FromRef`]. `app` fills it once.
+
+use super::metrics::Metrics;
+use super::pages::Pages;
+use crate::clock::Clock;
+use crate::jwk::KeyManager;
+use crate::service::clients::Clients;
+use crate::service::firstparty::FirstParty;
+use crate::service::flow::Flow;
+use crate::service::oauth2::OAuth2;
+use crate::service::users::Users;
+use crate::store::Store;
+use axum::body::Bytes;
+use axum::extract::FromRef;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct HttpState {
+    pub oauth2: OAuth2,
+    pub flow: Flow,
+    pub users: Users,
+    pub clients: Clients,
+    pub firstparty: FirstParty,
+    pub pages: Pages,
+    pub jwks: Arc<KeyManager>,
+    pub discovery: Discovery,
+    pub health: Health,
+    pub metrics: Arc<Metrics>,
+    pub clock: Clock,
+}
+
+/// The discovery documents, serialised once at start: they depend only on settings.
+#[derive(Clone)]
+pub struct Discovery {
+    pub openid_configuration: Bytes,
+    pub authorization_server: Bytes,
+}
+
+/// What `/health/ready` checks.
+#[derive(Clone)]
+pub struct Health {
+    pub store: Store,
+}

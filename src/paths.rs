@@ -1,0 +1,71 @@
+//! Every endpoint path, in one table. The routers register these, discovery and the
+//! flow build their URLs from them, so a path is written exactly once.
+//!
+//! Admin routes are served twice: under Hydra 1.9.2's paths (below) and under the same
+//! path with [`admin::PREFIX`] in front (Hydra v2's layout), except where noted.
+
+/// The public router (port 4444).
+pub mod public {
+    pub const AUTH: &str = "/oauth2/auth";
+    pub const TOKEN: &str = "/oauth2/token";
+    pub const REVOKE: &str = "/oauth2/revoke";
+    pub const USERINFO: &str = "/userinfo";
+    pub const JWKS: &str = "/.well-known/jwks.json";
+    pub const OPENID_CONFIGURATION: &str = "/.well-known/openid-configuration";
+    pub const OAUTH_AUTHORIZATION_SERVER: &str = "/.well-known/oauth-authorization-server";
+    /// RP-initiated logout (`end_session_endpoint`).
+    pub const LOGOUT: &str = "/oauth2/sessions/logout";
+
+    /// Hydra's placeholder pages when no login, consent, logout or error app is set.
+    pub mod fallbacks {
+        pub const ERROR: &str = "/oauth2/fallbacks/error";
+        pub const LOGIN: &str = "/oauth2/fallbacks/login";
+        pub const CONSENT: &str = "/oauth2/fallbacks/consent";
+        pub const LOGOUT: &str = "/oauth2/fallbacks/logout";
+        pub const LOGOUT_CALLBACK: &str = "/oauth2/fallbacks/logout/callback";
+    }
+
+    /// The built-in pages (`identity.ui.enabled`).
+    pub mod ui {
+        pub const LOGIN: &str = "/ui/login";
+        pub const CONSENT: &str = "/ui/consent";
+        pub const LOGOUT: &str = "/ui/logout";
+        pub const ERROR: &str = "/ui/error";
+    }
+
+    /// The first-party login API (`identity.first_party.enabled`).
+    pub mod api {
+        pub const LOGIN: &str = "/api/v1/login";
+        pub const REFRESH: &str = "/api/v1/refresh";
+        pub const LOGOUT: &str = "/api/v1/logout";
+        pub const OIDC_INFO: &str = "/api/v1/oidc-info";
+        pub const CLIENT_CONFIG: &str = "/api/v1/client-config";
+        /// The path Flyte's command-line tools bootstrap from (alias of CLIENT_CONFIG).
+        pub const FLYTE_CLIENT: &str = "/config/v1/flyte_client";
+    }
+}
+
+/// The admin router (port 4445).
+pub mod admin {
+    /// Hydra v2's prefix; every admin route below is also served under it.
+    pub const PREFIX: &str = "/admin";
+    pub const VERSION: &str = "/version";
+    pub const METRICS: &str = "/metrics/prometheus";
+    pub const CLIENTS: &str = "/clients";
+    pub const KEYS: &str = "/keys";
+    pub const INTROSPECT: &str = "/oauth2/introspect";
+    /// Hydra 1.9.2 only (no `/admin` twin).
+    pub const FLUSH: &str = "/oauth2/flush";
+    pub const TOKENS: &str = "/oauth2/tokens";
+    pub const LOGIN_REQUEST: &str = "/oauth2/auth/requests/login";
+    pub const CONSENT_REQUEST: &str = "/oauth2/auth/requests/consent";
+    pub const LOGOUT_REQUEST: &str = "/oauth2/auth/requests/logout";
+    pub const CONSENT_SESSIONS: &str = "/oauth2/auth/sessions/consent";
+    pub const LOGIN_SESSIONS: &str = "/oauth2/auth/sessions/login";
+    /// A Portcullis extension, only under `/admin`.
+    pub const USERS: &str = "/admin/users";
+}
+
+/// On both routers.
+pub const HEALTH_ALIVE: &str = "/health/alive";
+pub const HEALTH_READY: &str = "/health/ready";

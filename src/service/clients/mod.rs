@@ -1,0 +1,119 @@
+//! The client registry: creating, reading, replacing, deleting and listing OAuth 2.0
+//! clients (Hydra's `/clients`), with secrets hashed by the shared argon2 runner and
+//! verified through [`SecretVerifier`]'s cache.
+
+mod verifier;
+
+pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
+
+use crate::crypto::argon2::HashError;
+use crate::model::{Client, ClientFilter};
+use crate::protocol::client::{
+    prepare_create, prepare_update, InvalidMetadata, Policy, Prepared, SecretChange,
+};
+use crate::store::{HashUpdate, Store, StoreError};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidMetadata),
+    #[error("the client does not exist")]
+    NotFound,
+    /// Includes `StoreError::Conflict("client_id")` for a taken id.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+#[derive(Clone)]
+pub struct Clients {
+    pub store: Store,
+    pub secrets: Arc<SecretVerifier>,
+    pub policy: Arc<Policy>,
+}
+
+impl Clients {
+    /// Registers a client; the answer carries the secret in plain text, once.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(&self, body: Client, now: i64) -> Result<Client, ClientError> {
+        let Prepared { client, secret } = prepare_create(body, &self.policy, now)?;
+        let (hash, shown) = self.secret_change(&secret).await?;
+        self.store.insert_client(&client, hash.as_deref()).await?;
+        Ok(Client {
+            client_secret: shown,
+            ..client
+        })
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Client, ClientError> {
+        self.store
+            .get_client(id)
+            .await?
+            .ok_or(ClientError::NotFound)
+    }
+
+    /// Replaces client `id`; a new secret is in the answer, once.
+    #[tracing::instrument(skip_all)]
+    pub async fn update(&self, id: &str, body: Client, now: i64) -> Result<Client, ClientError> {
+        let (existing, stored_hash) = self
+            .store
+            .get_client_with_secret_hash(id)
+            .await?
+            .ok_or(ClientError::NotFound)?;
+        let Prepared { client, secret } = prepare_update(
+            id,
+            body,
+            &existing,
+            stored_hash.is_some(),
+            &self.policy,
+            now,
+        )?;
+        let (hash, shown) = self.secret_change(&secret).await?;
+        let change = match (&secret, hash.as_deref()) {
+            (SecretChange::Set(_), Some(h)) => HashUpdate::Set(h),
+            (SecretChange::Clear, _) => HashUpdate::Clear,
+            _ => HashUpdate::Keep,
+        };
+        if !self.store.update_client(&client, change).await? {
+            return Err(ClientError::NotFound);
+        }
+        Ok(Client {
+            client_secret: shown,
+            ..client
+        })
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<(), ClientError> {
+        if self.store.delete_client(id).await? {
+            Ok(())
+        } else {
+            Err(ClientError::NotFound)
+        }
+    }
+
+    /// One page in creation order, and how many clients match in all.
+    pub async fn list(
+        &self,
+        limit: i64,
+        offset: i64,
+        filter: &ClientFilter,
+    ) -> Result<(Vec<Client>, i64), ClientError> {
+        Ok(self.store.list_clients(limit, offset, filter).await?)
+    }
+
+    /// Hashes a new secret: the hash to store and the secret to show.
+    async fn secret_change(
+        &self,
+        change: &SecretChange,
+    ) -> Result<(Option<String>, Option<String>), ClientError> {
+        match change {
+            SecretChange::Set(s) => {
+                let hash = self.secrets.hash(s).await?;
+                Ok((Some(hash), Some(s.expose().to_string())))
+            }
+            SecretChange::Keep | SecretChange::Clear => Ok((None, None)),
+        }
+    }
+}

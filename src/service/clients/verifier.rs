@@ -1,0 +1,220 @@
+//! Client secrets: generation, argon2id hashing, and verification with a cache.
+//!
+//! # Why a cache, and why it is safe
+//!
+//! Every confidential token request verifies a client secret. argon2id with the default
+//! cost (19 MiB, 2 passes) takes tens of milliseconds of CPU and 19 MiB of memory per
+//! run, which would cap the token endpoint at a few dozen requests per second per core.
+//! So a *successful* verification is remembered for a few minutes as
+//!
+//! ```text
+//! client_id -> (stored_hash, HMAC-SHA256(K, client_id | stored_hash | secret), expiry)
+//! ```
+//!
+//! where `K = SystemKeys::current(Purpose::SecretCache)`, and a later request is accepted
+//! without argon2 only when the MAC of what it presents equals the cached MAC (compared in
+//! constant time) *and* the hash just read from the database is the one cached.
+//!
+//! * **Nothing usable is kept in memory.** The cache holds neither the secret nor a fast
+//!   unkeyed hash of it; the MAC is keyed with a key derived from the system secret, so a
+//!   leaked cache entry alone does not allow offline guessing. (An attacker who can read
+//!   process memory can read `K` and every secret passing through the process anyway.)
+//! * **Secret changes take effect at once, on every replica.** The stored hash is read from
+//!   the database on every request (`Store::get_client_with_secret_hash`, one query), is
+//!   part of the MAC input and is compared with the cached one. Setting a new secret
+//!   writes a new hash (fresh salt), so every replica's entry stops matching on its next
+//!   request; a deleted client is never looked up here at all.
+//! * **Failures are never cached**, so a wrong secret always costs a full argon2 run: the
+//!   cache does not make online guessing cheaper, and cache state cannot be probed with
+//!   wrong guesses (a fast answer only ever happens for the correct secret, which the
+//!   caller then knows anyway). A wrong guess does not evict the right entry either.
+//! * **Bounded.** At most `capacity` entries (one per client id, default 10,000), each
+//!   expiring after `ttl` (default 5 minutes). Entries are only created after a successful
+//!   argon2 verification, so filling the cache requires valid credentials.
+//! * **Bounded argon2 concurrency.** Runs share the one [`Argon2Runner`] (one permit per
+//!   CPU, for client secrets and passwords together), so a flood of wrong secrets queues
+//!   instead of allocating 19 MiB per blocking thread.
+//! * The key lives only in this process and is re-derived at start, so a restart (or a
+//!   system secret rotation) empties the cache.
+
+use crate::crypto::argon2::{Argon2Runner, HashError};
+use crate::crypto::{constant_time_eq, Purpose, SystemKeys};
+use crate::model::Client;
+use crate::secret::Secret;
+use aws_lc_rs::hmac;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_CAPACITY: usize = 10_000;
+pub const DEFAULT_TTL: Duration = Duration::from_secs(5 * 60);
+
+struct Entry {
+    stored_hash: String,
+    mac: [u8; 32],
+    expires: Instant,
+}
+
+pub struct SecretVerifier {
+    mac_key: hmac::Key,
+    argon2: Arc<Argon2Runner>,
+    cache: Mutex<HashMap<String, Entry>>,
+    capacity: usize,
+    ttl: Duration,
+    /// Verifications this cache could not answer (argon2 runs for client secrets).
+    argon2_runs: AtomicU64,
+}
+
+impl std::fmt::Debug for SecretVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretVerifier([redacted])")
+    }
+}
+
+impl SecretVerifier {
+    pub fn new(keys: &SystemKeys, argon2: Arc<Argon2Runner>) -> SecretVerifier {
+        Self::with_limits(keys, argon2, DEFAULT_CAPACITY, DEFAULT_TTL)
+    }
+
+    pub fn with_limits(
+        keys: &SystemKeys,
+        argon2: Arc<Argon2Runner>,
+        capacity: usize,
+        ttl: Duration,
+    ) -> SecretVerifier {
+        SecretVerifier {
+            mac_key: hmac::Key::new(hmac::HMAC_SHA256, keys.current(Purpose::SecretCache)),
+            argon2,
+            cache: Mutex::new(HashMap::new()),
+            capacity,
+            ttl,
+            argon2_runs: AtomicU64::new(0),
+        }
+    }
+
+    /// The argon2id PHC string for `secret` (`$argon2id$v=19$m=…`), computed off the
+    /// async runtime.
+    pub async fn hash(&self, secret: &Secret) -> Result<String, HashError> {
+        self.argon2.hash(secret).await
+    }
+
+    /// Whether `presented` is the secret whose hash is `stored_hash` (just read from the
+    /// database for `client`). See the module documentation for the cache's argument.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify(&self, client: &Client, stored_hash: &str, presented: &Secret) -> bool {
+        if presented.is_empty() || stored_hash.is_empty() {
+            return false;
+        }
+        let mac = self.mac(&client.client_id, stored_hash, presented);
+        if self.cached(&client.client_id, stored_hash, &mac) {
+            return true;
+        }
+        let Ok(permit) = self.argon2.permit().await else {
+            return false;
+        };
+        // Requests that arrive together with a not-yet-cached secret (a client's first
+        // burst, or every client after a restart) queue here; once the first of them has
+        // verified and cached it, the rest find it and skip their own argon2 run. A wrong
+        // secret never matches the cached MAC, so it still pays the full run.
+        if self.cached(&client.client_id, stored_hash, &mac) {
+            return true;
+        }
+        let ok = self.argon2_verify(permit, stored_hash, presented).await;
+        if ok {
+            self.remember(&client.client_id, stored_hash, mac);
+        }
+        ok
+    }
+
+    /// How many argon2 verifications ran (cache misses), for tests and metrics.
+    pub fn argon2_runs(&self) -> u64 {
+        self.argon2_runs.load(Ordering::Relaxed)
+    }
+
+    /// How many verifications are cached.
+    pub fn cached_entries(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        // A panic while holding the lock cannot leave a half-written entry that matters:
+        // the worst case is a stale entry, which still has to match the MAC and hash.
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// HMAC over length-prefixed fields, so no two different triples share an input.
+    fn mac(&self, client_id: &str, stored_hash: &str, presented: &Secret) -> [u8; 32] {
+        let mut ctx = hmac::Context::with_key(&self.mac_key);
+        for part in [
+            client_id.as_bytes(),
+            stored_hash.as_bytes(),
+            presented.expose().as_bytes(),
+        ] {
+            ctx.update(&(part.len() as u64).to_be_bytes());
+            ctx.update(part);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.sign().as_ref());
+        out
+    }
+
+    fn cached(&self, client_id: &str, stored_hash: &str, mac: &[u8; 32]) -> bool {
+        let mut cache = self.lock();
+        let Some(e) = cache.get(client_id) else {
+            return false;
+        };
+        if e.expires <= Instant::now() {
+            cache.remove(client_id);
+            return false;
+        }
+        e.stored_hash == stored_hash && constant_time_eq(&e.mac, mac)
+    }
+
+    fn remember(&self, client_id: &str, stored_hash: &str, mac: [u8; 32]) {
+        if self.capacity == 0 {
+            return;
+        }
+        let now = Instant::now();
+        let mut cache = self.lock();
+        if cache.len() >= self.capacity && !cache.contains_key(client_id) {
+            cache.retain(|_, e| e.expires > now);
+            if cache.len() >= self.capacity {
+                let oldest = cache
+                    .iter()
+                    .min_by_key(|(_, e)| e.expires)
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    cache.remove(&k);
+                }
+            }
+        }
+        cache.insert(
+            client_id.to_string(),
+            Entry {
+                stored_hash: stored_hash.to_string(),
+                mac,
+                expires: now + self.ttl,
+            },
+        );
+    }
+
+    async fn argon2_verify(
+        &self,
+        permit: crate::crypto::argon2::Permit,
+        stored_hash: &str,
+        presented: &Secret,
+    ) -> bool {
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        self.argon2
+            .verify_with(permit, stored_hash, presented)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "secret verification failed");
+                false
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests;

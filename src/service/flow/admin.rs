@@ -1,0 +1,189 @@
+//! The admin side of login and consent: read a request, accept or reject it.
+//! Each returns what the HTTP layer renders; a request that is unknown is
+//! [`FlowError::NotFound`], one already handled [`FlowError::Conflict`].
+
+use super::{Flow, FlowError};
+use crate::crypto::handle::{signature_of, Kind, Minted};
+use crate::model::flow::{ConsentRequest, LoginRequest, RejectError};
+use crate::model::Client;
+use crate::protocol::authorize::response::merge_query;
+use crate::protocol::flow::consent::{accept_consent, AcceptConsent};
+use crate::protocol::flow::login::{accept_login, AcceptLogin};
+
+/// `request_url` with the verifier added: where the app sends the browser next.
+fn redirect_to(request_url: &str, name: &str, verifier: &Minted) -> Result<String, FlowError> {
+    let url = url::Url::parse(request_url)
+        .map_err(|e| FlowError::Internal(format!("stored request_url: {e}")))?;
+    Ok(merge_query(
+        &url,
+        &[(name.to_string(), verifier.value.expose().to_string())],
+    )
+    .to_string())
+}
+
+impl Flow {
+    async fn client_of(&self, id: &str) -> Result<Client, FlowError> {
+        let mut c = self
+            .store
+            .get_client(id)
+            .await?
+            .ok_or(FlowError::NotFound)?;
+        c.client_secret = None;
+        Ok(c)
+    }
+
+    async fn find_login(&self, challenge: &str) -> Result<(String, LoginRequest), FlowError> {
+        let sig =
+            signature_of(Kind::LoginChallenge, challenge, &self.keys).ok_or(FlowError::NotFound)?;
+        let r = self
+            .store
+            .get_login_request(&sig)
+            .await?
+            .ok_or(FlowError::NotFound)?;
+        if r.handled_at.is_some() {
+            return Err(FlowError::Conflict);
+        }
+        Ok((sig, r))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn get_login(&self, challenge: &str) -> Result<(LoginRequest, Client), FlowError> {
+        let (_, r) = self.find_login(challenge).await?;
+        let client = self.client_of(&r.client_id).await?;
+        Ok((r, client))
+    }
+
+    /// Accepts (`Ok`) or rejects (`Err`) a login request; returns `redirect_to`.
+    #[tracing::instrument(skip_all)]
+    pub async fn handle_login(
+        &self,
+        challenge: &str,
+        decision: Result<AcceptLogin, RejectError>,
+        now: i64,
+    ) -> Result<String, FlowError> {
+        let (sig, r) = self.find_login(challenge).await?;
+        let verifier = Minted::new(Kind::LoginVerifier, &self.keys);
+        let done = match decision {
+            Ok(body) => {
+                let accepted = accept_login(&r, body, now)?;
+                self.store
+                    .handle_login_request(&sig, challenge, &verifier.signature, Ok(&accepted), now)
+                    .await?
+            }
+            Err(reject) => {
+                let reject = reject.with_defaults("login request denied");
+                self.store
+                    .handle_login_request(&sig, challenge, &verifier.signature, Err(&reject), now)
+                    .await?
+            }
+        };
+        if !done {
+            return Err(FlowError::Conflict);
+        }
+        redirect_to(&r.request_url, "login_verifier", &verifier)
+    }
+
+    async fn find_consent(&self, challenge: &str) -> Result<(String, ConsentRequest), FlowError> {
+        let sig = signature_of(Kind::ConsentChallenge, challenge, &self.keys)
+            .ok_or(FlowError::NotFound)?;
+        let r = self
+            .store
+            .get_consent_request(&sig)
+            .await?
+            .ok_or(FlowError::NotFound)?;
+        if r.handled_at.is_some() {
+            return Err(FlowError::Conflict);
+        }
+        Ok((sig, r))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn get_consent(
+        &self,
+        challenge: &str,
+    ) -> Result<(ConsentRequest, Client), FlowError> {
+        let (_, r) = self.find_consent(challenge).await?;
+        let client = self.client_of(&r.client_id).await?;
+        Ok((r, client))
+    }
+
+    /// Accepts (`Ok`) or rejects (`Err`) a consent request; returns `redirect_to`.
+    #[tracing::instrument(skip_all)]
+    pub async fn handle_consent(
+        &self,
+        challenge: &str,
+        decision: Result<AcceptConsent, RejectError>,
+        now: i64,
+    ) -> Result<String, FlowError> {
+        let (sig, r) = self.find_consent(challenge).await?;
+        let verifier = Minted::new(Kind::ConsentVerifier, &self.keys);
+        let done = match decision {
+            Ok(body) => {
+                let accepted = accept_consent(body)?;
+                self.store
+                    .handle_consent_request(
+                        &sig,
+                        challenge,
+                        &verifier.signature,
+                        Ok(&accepted),
+                        now,
+                    )
+                    .await?
+            }
+            Err(reject) => {
+                let reject = reject.with_defaults("consent request denied");
+                self.store
+                    .handle_consent_request(&sig, challenge, &verifier.signature, Err(&reject), now)
+                    .await?
+            }
+        };
+        if !done {
+            return Err(FlowError::Conflict);
+        }
+        redirect_to(&r.request_url, "consent_verifier", &verifier)
+    }
+
+    /// One page of the subject's granted consents with their clients, and how many there
+    /// are in all (a client deleted since is left out, as its consents went with it).
+    pub async fn consent_sessions(
+        &self,
+        subject: &str,
+        limit: i64,
+        offset: i64,
+        now: i64,
+    ) -> Result<(Vec<(ConsentRequest, Client)>, i64), FlowError> {
+        let total = self.store.count_consent_sessions(subject, now).await?;
+        let found = self
+            .store
+            .list_consent_sessions(subject, now, limit, offset)
+            .await?;
+        let mut out = Vec::with_capacity(found.len());
+        for c in found {
+            match self.client_of(&c.client_id).await {
+                Ok(client) => out.push((c, client)),
+                Err(FlowError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((out, total))
+    }
+
+    /// Revokes the subject's consent to one client (or to all) and everything issued under
+    /// it.
+    pub async fn revoke_consent(
+        &self,
+        subject: &str,
+        client_id: Option<&str>,
+    ) -> Result<(), FlowError> {
+        let ids = self.store.consent_request_ids(subject, client_id).await?;
+        self.store.revoke_tokens_by_request_ids(&ids).await?;
+        self.store.delete_consent_requests(&ids).await?;
+        Ok(())
+    }
+
+    /// Ends every login session of the subject (their cookies stop working).
+    pub async fn revoke_login_sessions(&self, subject: &str) -> Result<(), FlowError> {
+        self.store.delete_login_sessions_of(subject).await?;
+        Ok(())
+    }
+}

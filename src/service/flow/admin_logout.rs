@@ -1,0 +1,60 @@
+//! The admin side of logout: read, accept or reject a logout request.
+
+use super::authorize::with_param;
+use super::{Flow, FlowError};
+use crate::crypto::handle::{signature_of, Kind, Minted};
+use crate::model::flow::LogoutRequest;
+
+impl Flow {
+    async fn find_logout(&self, challenge: &str) -> Result<(String, LogoutRequest), FlowError> {
+        let sig = signature_of(Kind::LogoutChallenge, challenge, &self.keys)
+            .ok_or(FlowError::NotFound)?;
+        let r = self
+            .store
+            .get_logout_request(&sig)
+            .await?
+            .ok_or(FlowError::NotFound)?;
+        if r.accepted || r.rejected {
+            return Err(FlowError::Conflict);
+        }
+        Ok((sig, r))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn get_logout(&self, challenge: &str) -> Result<LogoutRequest, FlowError> {
+        Ok(self.find_logout(challenge).await?.1)
+    }
+
+    /// Accepts the logout; returns where the logout app sends the browser.
+    #[tracing::instrument(skip_all)]
+    pub async fn accept_logout(&self, challenge: &str) -> Result<String, FlowError> {
+        let (sig, _) = self.find_logout(challenge).await?;
+        let verifier = Minted::new(Kind::LogoutVerifier, &self.keys);
+        if !self
+            .store
+            .handle_logout_request(&sig, challenge, Some(&verifier.signature))
+            .await?
+        {
+            return Err(FlowError::Conflict);
+        }
+        Ok(with_param(
+            &self.cfg.end_session_url(),
+            "logout_verifier",
+            verifier.value.expose(),
+        ))
+    }
+
+    /// Rejects the logout: the session stays; the logout app sends the user back.
+    #[tracing::instrument(skip_all)]
+    pub async fn reject_logout(&self, challenge: &str) -> Result<(), FlowError> {
+        let (sig, _) = self.find_logout(challenge).await?;
+        if !self
+            .store
+            .handle_logout_request(&sig, challenge, None)
+            .await?
+        {
+            return Err(FlowError::Conflict);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+//! Errors of the admin side of the flow (the HTTP layer maps them to Hydra's bodies).
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// No such challenge (404).
+    #[error("the requested resource does not exist")]
+    NotFound,
+    /// The request was handled already (409).
+    #[error("the request was handled already")]
+    Conflict,
+    /// The body or query is unacceptable (400 invalid_request).
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl FlowError {
+    pub fn invalid(msg: impl Into<String>) -> FlowError {
+        FlowError::Invalid(msg.into())
+    }
+}
+
+impl From<crate::protocol::flow::Refused> for FlowError {
+    fn from(e: crate::protocol::flow::Refused) -> Self {
+        FlowError::Invalid(e.0)
+    }
+}

@@ -1,0 +1,205 @@
+//! `private_key_jwt` client authentication (RFC 7523 §2.2, §3; OpenID Connect Core §9).
+//!
+//! The assertion must be signed with the client's registered
+//! `token_endpoint_auth_signing_alg` (default RS256; HMAC and `none` are never accepted)
+//! by a key from its `jwks` or `jwks_uri`; `iss` and `sub` are the client id, `aud`
+//! names the token endpoint, `exp` is in the future, and `jti` is used once. Signature
+//! checks are done by the `jsonwebtoken` crate (AWS-LC backend).
+
+use super::OAuth2;
+use crate::model::Client;
+use crate::protocol::client_auth::registered_method;
+use crate::protocol::discovery::ASSERTION_ALGS;
+use crate::protocol::error::OAuthError;
+use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// Fetched `jwks_uri` documents, refreshed after this long or when a kid is missing.
+const JWKS_CACHE_TTL: Duration = Duration::from_secs(300);
+const JWKS_MAX_ENTRIES: usize = 1000;
+/// How far in the future an assertion may expire (RFC 7523 §3 lets the server limit it).
+const MAX_ASSERTION_LIFETIME: i64 = 3600;
+/// Largest assertion accepted (a JWS with a 4096-bit RSA signature is ~1 KiB).
+const MAX_ASSERTION_LEN: usize = 16 * 1024;
+
+static JWKS_CACHE: LazyLock<Mutex<HashMap<String, (Instant, Value)>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+static HTTP: LazyLock<reqwest::Client> = LazyLock::new(|| {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+});
+
+fn fail(hint: &str) -> OAuthError {
+    OAuthError::invalid_client(hint)
+}
+
+/// The unverified `sub` of an assertion, to find the client when no `client_id` is sent.
+fn unverified_subject(assertion: &str) -> Option<String> {
+    let payload = assertion.split('.').nth(1)?;
+    let bytes = crate::crypto::b64url_decode(payload)?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("sub")?.as_str().map(str::to_string)
+}
+
+impl OAuth2 {
+    /// Authenticates a client by its `private_key_jwt` assertion.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify_assertion(
+        &self,
+        assertion: &str,
+        client_id: Option<&str>,
+        now: i64,
+    ) -> Result<Client, OAuthError> {
+        if assertion.len() > MAX_ASSERTION_LEN {
+            return Err(fail("The client assertion is too large."));
+        }
+        let header = jsonwebtoken::decode_header(assertion)
+        .map_err(|_| fail("Unable to verify the integrity of the 'client_assertion' value: it is not a valid JWS."))?;
+        let client_id = match client_id {
+            Some(id) => id.to_string(),
+            None => unverified_subject(assertion).ok_or_else(|| {
+                fail("The client assertion has no 'sub' claim and no client_id was sent.")
+            })?,
+        };
+        let Some(client) = self.store.get_client(&client_id).await? else {
+            return Err(fail("The requested OAuth 2.0 Client does not exist."));
+        };
+        if registered_method(&client) != "private_key_jwt" {
+            return Err(fail(&format!(
+            "This requested OAuth 2.0 client does not support client authentication method 'private_key_jwt', however 'client_assertion' was provided in the request. It supports '{}'.",
+            registered_method(&client)
+        )));
+        }
+        let expected = if client.token_endpoint_auth_signing_alg.is_empty() {
+            "RS256"
+        } else {
+            &client.token_endpoint_auth_signing_alg
+        };
+        let alg = format!("{:?}", header.alg);
+        if alg != expected || !ASSERTION_ALGS.contains(&alg.as_str()) {
+            return Err(fail(&format!(
+            "The 'client_assertion' uses signing algorithm '{alg}' but the requested OAuth 2.0 Client enforces signing algorithm '{expected}'."
+        )));
+        }
+        let algorithm =
+            Algorithm::from_str(&alg).map_err(|_| fail("Unsupported signing algorithm."))?;
+        let key = find_key(&client, header.kid.as_deref()).await?;
+
+        let mut v = Validation::new(algorithm);
+        v.set_audience(&[&self.cfg.token_endpoint]);
+        v.set_issuer(&[&client.client_id]);
+        v.sub = Some(client.client_id.clone());
+        v.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
+        v.leeway = 30;
+        let data = jsonwebtoken::decode::<Value>(assertion, &key, &v).map_err(|e| {
+            fail(&format!(
+                "Unable to verify the integrity of the 'client_assertion' value: {e}."
+            ))
+        })?;
+        let claims = data.claims;
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .filter(|j| !j.is_empty())
+            .ok_or_else(|| fail("The 'client_assertion' has no 'jti' claim."))?;
+        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
+        // Its jti is remembered until it expires, so a long-lived assertion would pin a row.
+        if exp > now + MAX_ASSERTION_LIFETIME {
+            return Err(fail(
+                "The 'exp' claim of the client assertion is too far in the future.",
+            ));
+        }
+        if !self
+            .store
+            .use_assertion_jti(&client.client_id, jti, exp.max(now) + 60, now)
+            .await?
+        {
+            return Err(fail("The 'jti' of the 'client_assertion' was used before."));
+        }
+        Ok(client)
+    }
+}
+
+/// The verification key: by `kid` from the client's `jwks`, or from `jwks_uri` (cached,
+/// fetched again once when the kid is unknown, so key rotation works).
+async fn find_key(client: &Client, kid: Option<&str>) -> Result<DecodingKey, OAuthError> {
+    if let Some(set) = &client.jwks {
+        return pick(set, kid);
+    }
+    if client.jwks_uri.is_empty() {
+        return Err(fail("The OAuth 2.0 Client has no JSON Web Keys (jwks or jwks_uri) to verify the assertion with."));
+    }
+    if let Some(set) = cached(&client.jwks_uri) {
+        if let Ok(k) = pick(&set, kid) {
+            return Ok(k);
+        }
+    }
+    let set = fetch(&client.jwks_uri).await?;
+    pick(&set, kid)
+}
+
+fn cached(uri: &str) -> Option<Value> {
+    let cache = JWKS_CACHE.lock().ok()?;
+    let (at, v) = cache.get(uri)?;
+    (at.elapsed() < JWKS_CACHE_TTL).then(|| v.clone())
+}
+
+async fn fetch(uri: &str) -> Result<Value, OAuthError> {
+    let unreachable = |e: reqwest::Error| {
+        tracing::warn!(error = %e, "cannot fetch a client's jwks_uri");
+        fail("Unable to fetch the JSON Web Keys from the OAuth 2.0 Client's jwks_uri.")
+    };
+    let resp = HTTP.get(uri).send().await.map_err(unreachable)?;
+    if !resp.status().is_success() {
+        return Err(fail(
+            "The OAuth 2.0 Client's jwks_uri did not answer with 200 OK.",
+        ));
+    }
+    let set: Value = resp.json().await.map_err(unreachable)?;
+    if let Ok(mut cache) = JWKS_CACHE.lock() {
+        if cache.len() >= JWKS_MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(uri.to_string(), (Instant::now(), set.clone()));
+    }
+    Ok(set)
+}
+
+/// Picks the signing key named `kid` (or the only signing key when no kid is given).
+fn pick(set: &Value, kid: Option<&str>) -> Result<DecodingKey, OAuthError> {
+    let keys: Vec<Jwk> = set
+        .get("keys")
+        .and_then(Value::as_array)
+        .map(|ks| {
+            ks.iter()
+                .filter(|k| {
+                    k.get("use")
+                        .and_then(Value::as_str)
+                        .is_none_or(|u| u == "sig")
+                })
+                .filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let jwk = match kid {
+        Some(kid) => keys
+            .iter()
+            .find(|k| k.common.key_id.as_deref() == Some(kid)),
+        None if keys.len() == 1 => keys.first(),
+        None => None,
+    }
+    .ok_or_else(|| {
+        fail("No JSON Web Key of the OAuth 2.0 Client matches the 'kid' of the client assertion.")
+    })?;
+    DecodingKey::from_jwk(jwk)
+        .map_err(|_| fail("The matching JSON Web Key of the OAuth 2.0 Client is not usable."))
+}

@@ -1,0 +1,88 @@
+//! The OAuth 2.0 endpoints' use cases: the token endpoint and its grants, client
+//! authentication, introspection, revocation, userinfo, flush, and minting tokens for
+//! the flow and the first-party API.
+
+pub mod client_assertion;
+pub mod client_auth;
+pub mod flush;
+pub mod introspect;
+pub mod issue;
+pub mod lookup;
+pub mod revoke;
+pub mod token;
+pub mod userinfo;
+
+use crate::config::{Settings, Urls};
+use crate::crypto::SystemKeys;
+use crate::jwk::KeyManager;
+use crate::protocol::error::{ErrorStyle, OAuthError};
+use crate::service::clients::SecretVerifier;
+use crate::store::{Store, StoreError};
+use std::sync::Arc;
+
+/// What the OAuth 2.0 use cases need, built once.
+#[derive(Clone)]
+pub struct OAuth2 {
+    pub store: Store,
+    pub keys: Arc<SystemKeys>,
+    pub jwks: Arc<KeyManager>,
+    pub client_secrets: Arc<SecretVerifier>,
+    pub cfg: Arc<OAuth2Config>,
+}
+
+/// The settings the OAuth 2.0 use cases read, worked out once at start.
+#[derive(Debug, Clone)]
+pub struct OAuth2Config {
+    /// With exactly one trailing slash, as in `iss`.
+    pub issuer: String,
+    /// The audience `private_key_jwt` assertions must name.
+    pub token_endpoint: String,
+    pub access_ttl: i64,
+    pub refresh_ttl: i64,
+    pub id_ttl: i64,
+    /// `ttl.login_consent_request`: when flush may drop a flow request.
+    pub request_ttl: i64,
+    /// `strategies.access_token = jwt`.
+    pub jwt_access_tokens: bool,
+    /// `strategies.scope`: `exact` or `wildcard`.
+    pub scope_strategy: String,
+    /// `oauth2.client_credentials.default_grant_allowed_scope`.
+    pub default_client_credentials_scope: bool,
+    pub errors: ErrorStyle,
+}
+
+impl OAuth2Config {
+    pub fn from_settings(s: &Settings) -> OAuth2Config {
+        let urls = Urls::from_settings(s);
+        OAuth2Config {
+            token_endpoint: urls.token_endpoint(),
+            issuer: urls.issuer,
+            access_ttl: s.ttl.access_token.as_secs(),
+            refresh_ttl: s.ttl.refresh_token.as_secs(),
+            id_ttl: s.ttl.id_token.as_secs(),
+            request_ttl: s.ttl.login_consent_request.as_secs(),
+            jwt_access_tokens: s.strategies.access_token == "jwt",
+            scope_strategy: s.strategies.scope.clone(),
+            default_client_credentials_scope: s
+                .oauth2
+                .client_credentials
+                .default_grant_allowed_scope
+                .unwrap_or(false),
+            errors: ErrorStyle {
+                legacy: s.oauth2.include_legacy_error_fields,
+                expose_debug: s.oauth2.expose_internal_errors,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for OAuthError {
+    fn from(e: StoreError) -> Self {
+        if e.is_unstorable_text() {
+            return OAuthError::invalid_request(
+                "The request contains a NUL character (\\u0000), which no value may contain",
+            );
+        }
+        OAuthError::server_error(e)
+    }
+}

@@ -1,0 +1,122 @@
+//! The login check: email and password in, a `User` or one generic failure out.
+//!
+//! Every failure (no such email, wrong password, disabled user) is the same
+//! `InvalidCredentials`, costs one argon2id verification, and is counted by the
+//! throttle, so neither the answer, its timing nor the lockout behaviour tells whether an
+//! account exists.
+
+use super::throttle::{self, Keys};
+use super::Users;
+use crate::model::user::normalize_email;
+use crate::model::User;
+use crate::protocol::user::{could_be_stored, MAX_PASSWORD_BYTES};
+use crate::secret::Secret;
+use std::net::IpAddr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// The one answer for every wrong email, password or disabled account.
+    #[error("the email address or password is incorrect")]
+    InvalidCredentials,
+    /// Too many recent failures for this account or address; try again later.
+    #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    /// The check could not run (database or hashing failure). Already logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Users {
+    /// Checks `email` and `password` for a login from `client_addr` at `now` (unix seconds).
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &Secret,
+        client_addr: IpAddr,
+        now: i64,
+    ) -> Result<User, LoginError> {
+        let email = normalize_email(email);
+        let keys = Keys::new(&self.keys, &email, client_addr);
+        if let Some(secs) = throttle::locked_for(&self.store, &keys, now)
+            .await
+            .map_err(internal)?
+        {
+            tracing::info!(retry_after_secs = secs, "login refused: throttled");
+            return Err(LoginError::Throttled {
+                retry_after_secs: secs.max(1) as u64,
+            });
+        }
+
+        // An over-long password cannot be right (none can be set) and is not worth an argon2
+        // run; refusing it early depends only on the password, not on the account.
+        // Likewise an email no account can have is not looked up (the dummy hash still runs).
+        let found = if password.len() > MAX_PASSWORD_BYTES || !could_be_stored(&email) {
+            None
+        } else {
+            self.store
+                .user_credentials_by_email(&email)
+                .await
+                .map_err(internal)?
+        };
+        let matched = if password.len() > MAX_PASSWORD_BYTES {
+            false
+        } else {
+            self.passwords
+                .verify(password, found.as_ref().map(|(_, h)| h.as_str()))
+                .await
+                .map_err(internal)?
+        };
+
+        match found {
+            Some((user, hash)) if matched && !user.disabled => {
+                throttle::record_success(&self.store, &keys)
+                    .await
+                    .map_err(internal)?;
+                self.upgrade_hash(&user, &hash, password).await;
+                Ok(user)
+            }
+            other => {
+                let reason = match &other {
+                    None => "unknown email",
+                    Some((u, _)) if u.disabled && matched => "disabled user",
+                    Some(_) => "wrong password",
+                };
+                tracing::info!(
+                    user_id = other.as_ref().map(|(u, _)| u.id.to_string()),
+                    reason,
+                    "login failed"
+                );
+                throttle::record_failure(&self.store, &self.throttle, &keys, now)
+                    .await
+                    .map_err(internal)?;
+                Err(LoginError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// After a successful login, replaces a hash made with other argon2 parameters than the
+    /// configured ones, so raising the cost takes effect as people log in. Best effort: the
+    /// login has succeeded either way, and the update only applies if the hash is unchanged.
+    async fn upgrade_hash(&self, user: &User, old: &str, password: &Secret) {
+        if !self.passwords.needs_rehash(old) {
+            return;
+        }
+        let result = match self.passwords.hash(password).await {
+            Ok(new) => self
+                .store
+                .user_replace_password_hash(user.id, old, &new)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, user_id = %user.id, "could not upgrade a password hash");
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> LoginError {
+    tracing::error!(error = %e, "login check failed");
+    LoginError::Internal(e.to_string())
+}
