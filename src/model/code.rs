@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthorizeCode {
-    /// Signature of the code value (see `crate::token`).
+    /// Signature of the code value (see `crate::crypto::handle`).
     pub signature: String,
     /// The grant's id (the consent challenge's signature), shared by its tokens.
     pub request_id: String,

@@ -8,6 +8,8 @@
 
 use super::{with_pool, Store, StoreResult};
 pub use crate::model::TokenRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 
 /// Tokens to write when a code or refresh token is exchanged, plus whatever the caller
 /// wants back (the minted values).
@@ -63,6 +65,75 @@ macro_rules! insert_token {
 // After the macro, so that these files can use it.
 mod codes;
 mod maintenance;
+
+/// How a single-use value is redeemed: the statement that takes it (an `UPDATE …
+/// RETURNING` that only matches an unused value), the query that finds its grant when it
+/// was used already, and whether the new access token replaces the grant's older ones.
+struct Redemption<'a> {
+    take: &'a str,
+    used: &'static str,
+    replaces_access_tokens: bool,
+}
+
+impl Store {
+    /// The skeleton codes and refresh tokens share: take the value (of concurrent
+    /// redemptions exactly one gets the row), turn the row into its model, let `check`
+    /// refuse it or mint the new tokens, and write them, all in one transaction. A
+    /// refused value is rolled back and stays usable by its rightful holder.
+    async fn redeem<R, M, T, E>(
+        &self,
+        how: &Redemption<'_>,
+        signature: &str,
+        model: impl FnOnce(R) -> StoreResult<M>,
+        check: impl FnOnce(&M) -> Result<NewTokens<T>, E>,
+    ) -> StoreResult<Exchange<T, E>>
+    where
+        R: for<'r> sqlx::FromRow<'r, PgRow> + for<'r> sqlx::FromRow<'r, SqliteRow>,
+        R: Send + Unpin,
+    {
+        let outcome = with_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let taken = sqlx::query_as::<_, R>(how.take)
+                .bind(signature)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match taken {
+                None => None,
+                Some(row) => match check(&model(row)?) {
+                    Err(e) => {
+                        tx.rollback().await?;
+                        Some(Exchange::Rejected(e))
+                    }
+                    Ok(new) => {
+                        if how.replaces_access_tokens {
+                            sqlx::query("DELETE FROM oauth2_access_tokens WHERE request_id = $1")
+                                .bind(&new.access.request_id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        insert_token!(&mut *tx, "oauth2_access_tokens", &new.access)?;
+                        if let Some(r) = &new.refresh {
+                            insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
+                        }
+                        tx.commit().await?;
+                        Some(Exchange::Done(new.out))
+                    }
+                },
+            }
+        });
+        if let Some(o) = outcome {
+            return Ok(o);
+        }
+        let used: Option<(String,)> = with_pool!(self, |p| sqlx::query_as(how.used)
+            .bind(signature)
+            .fetch_optional(p)
+            .await?);
+        Ok(match used {
+            Some((request_id,)) => Exchange::AlreadyUsed { request_id },
+            None => Exchange::NotFound,
+        })
+    }
+}
 
 impl Store {
     /// Writes an access token and, if given, its refresh token (one transaction).
@@ -157,43 +228,12 @@ impl Store {
             "UPDATE oauth2_refresh_tokens SET active = FALSE \
              WHERE signature = $1 AND active = TRUE RETURNING {COLUMNS}"
         );
-        let outcome = with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            let taken = sqlx::query_as::<_, TokenRow>(&take)
-                .bind(signature)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match taken {
-                None => None,
-                Some(old) => match check(&old) {
-                    Err(e) => {
-                        tx.rollback().await?;
-                        Some(Exchange::Rejected(e))
-                    }
-                    Ok(new) => {
-                        sqlx::query("DELETE FROM oauth2_access_tokens WHERE request_id = $1")
-                            .bind(&old.request_id)
-                            .execute(&mut *tx)
-                            .await?;
-                        insert_token!(&mut *tx, "oauth2_access_tokens", &new.access)?;
-                        if let Some(r) = &new.refresh {
-                            insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
-                        }
-                        tx.commit().await?;
-                        Some(Exchange::Done(new.out))
-                    }
-                },
-            }
-        });
-        if let Some(o) = outcome {
-            return Ok(o);
-        }
-        Ok(match self.get_refresh_token(signature).await? {
-            Some(row) => Exchange::AlreadyUsed {
-                request_id: row.request_id,
-            },
-            None => Exchange::NotFound,
-        })
+        let redemption = Redemption {
+            take: &take,
+            used: "SELECT request_id FROM oauth2_refresh_tokens WHERE signature = $1",
+            replaces_access_tokens: true,
+        };
+        self.redeem(&redemption, signature, Ok, check).await
     }
 
     /// Revokes the tokens of several grants (consent revocation).

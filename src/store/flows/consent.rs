@@ -1,8 +1,14 @@
 //! Consent requests, remembered consent and consent sessions.
 
 use super::super::{with_pool, Store, StoreResult};
-use super::{from_json, opt_from_json, to_json};
+use super::{from_json, opt_from_json, to_json, RequestTable};
 use crate::model::flow::{AcceptedConsent, ConsentRequest, RejectError};
+
+const TABLE: RequestTable = RequestTable {
+    table: "flow_consent_requests",
+    columns: COLS,
+    handled: "handled_at IS NOT NULL",
+};
 
 const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, requested_scope, \
     requested_audience, request_url, login_challenge, login_session_id, acr, amr, context, oidc_context, \
@@ -117,11 +123,7 @@ impl Store {
         &self,
         challenge: &str,
     ) -> StoreResult<Option<ConsentRequest>> {
-        let sql = format!("SELECT {COLS} FROM flow_consent_requests WHERE challenge = $1");
-        let row: Option<Row> = with_pool!(self, |p| sqlx::query_as::<_, Row>(&sql)
-            .bind(challenge)
-            .fetch_optional(p)
-            .await?);
+        let row: Option<Row> = self.flow_request(&TABLE, challenge).await?;
         row.map(Row::into_model).transpose()
     }
 
@@ -170,14 +172,7 @@ impl Store {
         &self,
         verifier: &str,
     ) -> StoreResult<Option<ConsentRequest>> {
-        let sql = format!(
-            "UPDATE flow_consent_requests SET was_used = TRUE \
-             WHERE verifier = $1 AND handled_at IS NOT NULL AND was_used = FALSE RETURNING {COLS}"
-        );
-        let row: Option<Row> = with_pool!(self, |p| sqlx::query_as::<_, Row>(&sql)
-            .bind(verifier)
-            .fetch_optional(p)
-            .await?);
+        let row: Option<Row> = self.consume_flow_verifier(&TABLE, verifier).await?;
         row.map(Row::into_model).transpose()
     }
 

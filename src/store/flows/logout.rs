@@ -1,7 +1,14 @@
 //! Logout requests.
 
 use super::super::{with_pool, Store, StoreResult};
+use super::RequestTable;
 use crate::model::flow::LogoutRequest;
+
+const TABLE: RequestTable = RequestTable {
+    table: "flow_logout_requests",
+    columns: COLS,
+    handled: "accepted = TRUE AND rejected = FALSE",
+};
 
 const COLS: &str =
     "challenge, challenge_value, subject, sid, client_id, request_url, redirect_to, rp_initiated, \
@@ -65,11 +72,7 @@ impl Store {
     }
 
     pub async fn get_logout_request(&self, challenge: &str) -> StoreResult<Option<LogoutRequest>> {
-        let sql = format!("SELECT {COLS} FROM flow_logout_requests WHERE challenge = $1");
-        let row: Option<Row> = with_pool!(self, |p| sqlx::query_as::<_, Row>(&sql)
-            .bind(challenge)
-            .fetch_optional(p)
-            .await?);
+        let row: Option<Row> = self.flow_request(&TABLE, challenge).await?;
         Ok(row.map(Into::into))
     }
 
@@ -105,14 +108,7 @@ impl Store {
         &self,
         verifier: &str,
     ) -> StoreResult<Option<LogoutRequest>> {
-        let sql = format!(
-            "UPDATE flow_logout_requests SET was_used = TRUE \
-             WHERE verifier = $1 AND accepted = TRUE AND rejected = FALSE AND was_used = FALSE RETURNING {COLS}"
-        );
-        let row: Option<Row> = with_pool!(self, |p| sqlx::query_as::<_, Row>(&sql)
-            .bind(verifier)
-            .fetch_optional(p)
-            .await?);
+        let row: Option<Row> = self.consume_flow_verifier(&TABLE, verifier).await?;
         Ok(row.map(Into::into))
     }
 }

@@ -1,7 +1,7 @@
 //! Redeeming authorization codes (the table is the flow's, migration 0004).
 
-use super::super::{with_pool, Store, StoreError, StoreResult};
-use super::{Exchange, NewTokens, TokenRow};
+use super::super::{Store, StoreError, StoreResult};
+use super::{Exchange, NewTokens, Redemption};
 use crate::model::AuthorizeCode;
 
 /// A row of `oauth2_authorize_codes` (migration 0004, owned by the flow).
@@ -80,45 +80,12 @@ impl Store {
             "UPDATE oauth2_authorize_codes SET used = TRUE \
              WHERE signature = $1 AND used = FALSE RETURNING {CODE_COLUMNS}"
         );
-        let outcome = with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            let taken = sqlx::query_as::<_, CodeRow>(&take)
-                .bind(signature)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match taken {
-                None => None,
-                Some(row) => {
-                    let code = row.into_code()?;
-                    match check(&code) {
-                        Err(e) => {
-                            tx.rollback().await?;
-                            Some(Exchange::Rejected(e))
-                        }
-                        Ok(new) => {
-                            insert_token!(&mut *tx, "oauth2_access_tokens", &new.access)?;
-                            if let Some(r) = &new.refresh {
-                                insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
-                            }
-                            tx.commit().await?;
-                            Some(Exchange::Done(new.out))
-                        }
-                    }
-                }
-            }
-        });
-        if let Some(o) = outcome {
-            return Ok(o);
-        }
-        let used: Option<(String,)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT request_id FROM oauth2_authorize_codes WHERE signature = $1"
-        )
-        .bind(signature)
-        .fetch_optional(p)
-        .await?);
-        Ok(match used {
-            Some((request_id,)) => Exchange::AlreadyUsed { request_id },
-            None => Exchange::NotFound,
-        })
+        let redemption = Redemption {
+            take: &take,
+            used: "SELECT request_id FROM oauth2_authorize_codes WHERE signature = $1",
+            replaces_access_tokens: false,
+        };
+        self.redeem(&redemption, signature, CodeRow::into_code, check)
+            .await
     }
 }
