@@ -31,6 +31,17 @@ pub mod public {
         pub const CONSENT: &str = "/ui/consent";
         pub const LOGOUT: &str = "/ui/logout";
         pub const ERROR: &str = "/ui/error";
+        /// Sign-in through upstream provider `{id}`: the start (served also when the
+        /// pages are off, for a headless login app), the provider's redirect back, and
+        /// where the provider's logout returns.
+        pub const UPSTREAM_START: &str = "/ui/login/upstream/{id}";
+        pub const UPSTREAM_CALLBACK: &str = "/ui/login/upstream/{id}/callback";
+        pub const UPSTREAM_LOGOUT_CALLBACK: &str = "/ui/logout/upstream/{id}/callback";
+
+        /// `template` with `{id}` replaced.
+        pub fn for_provider(template: &str, id: &str) -> String {
+            template.replace("{id}", id)
+        }
     }
 
     /// The first-party login API (`identity.first_party.enabled`).
@@ -64,6 +75,8 @@ pub mod admin {
     pub const LOGIN_SESSIONS: &str = "/oauth2/auth/sessions/login";
     /// A Portcullis extension, only under `/admin`.
     pub const USERS: &str = "/admin/users";
+    /// Upstream identity providers (a Portcullis extension).
+    pub const IDENTITY_PROVIDERS: &str = "/identity/providers";
 }
 
 /// On both routers.

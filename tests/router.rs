@@ -71,7 +71,9 @@ async fn client_credentials_token(public: &Router) -> String {
     let mut req = form("/oauth2/token", "grant_type=client_credentials&scope=read");
     req.headers_mut().insert(
         header::AUTHORIZATION,
-        basic("reports", "a-long-client-secret").parse().expect("header"),
+        basic("reports", "a-long-client-secret")
+            .parse()
+            .expect("header"),
     );
     let (status, body) = call(public, req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -91,7 +93,11 @@ async fn a_token_is_issued_and_introspected_at_the_fixed_time() {
     register_machine_client(&admin).await;
     let token = client_credentials_token(&public).await;
 
-    let (status, body) = call(&admin, form("/oauth2/introspect", &format!("token={token}"))).await;
+    let (status, body) = call(
+        &admin,
+        form("/oauth2/introspect", &format!("token={token}")),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["active"], true, "{body}");
     assert_eq!(body["iat"], T0);

@@ -9,6 +9,7 @@
 pub mod cli;
 mod services;
 pub mod system_secret;
+mod upstreams;
 
 pub use services::Services;
 

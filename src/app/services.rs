@@ -15,9 +15,11 @@ use crate::protocol::discovery::{authorization_server_metadata, openid_configura
 use crate::protocol::flow::FlowConfig;
 use crate::secret::Secret;
 use crate::service::clients::{Clients, SecretVerifier};
+use crate::service::federation::Federation;
 use crate::service::firstparty::{FirstParty, FirstPartyConfig};
 use crate::service::flow::Flow;
 use crate::service::oauth2::{OAuth2, OAuth2Config};
+use crate::service::upstreams::{LogoutHandoff, Outbound, Registry};
 use crate::service::users::{Passwords, ThrottlePolicy, Users};
 use crate::store::Store;
 use anyhow::Context;
@@ -34,6 +36,7 @@ pub struct Services {
     pub flow: Flow,
     pub users: Users,
     pub firstparty: FirstParty,
+    pub federation: Federation,
 }
 
 impl Services {
@@ -66,6 +69,19 @@ impl Services {
             secrets: client_secrets,
             policy: Arc::new(Policy::from_settings(settings)),
         };
+        let urls = Arc::new(crate::config::Urls::from_settings(settings));
+        let registry = Arc::new(Registry::new(
+            store.clone(),
+            keys.clone(),
+            Outbound::new(),
+            super::upstreams::configured(settings)?,
+        ));
+        registry.spawn_refresh();
+        let handoff = LogoutHandoff {
+            store: store.clone(),
+            registry: registry.clone(),
+            urls: urls.clone(),
+        };
         let flow_cfg = Arc::new(FlowConfig::new(settings, &keys));
         let flow = Flow {
             store: store.clone(),
@@ -73,6 +89,7 @@ impl Services {
             jwks: jwks.clone(),
             oauth2: oauth2.clone(),
             cfg: flow_cfg.clone(),
+            upstream: Some(handoff.clone()),
         };
         let users = Users {
             store: store.clone(),
@@ -87,6 +104,16 @@ impl Services {
             cookies: Arc::new(flow_cfg.cookies.clone()),
             cfg: Arc::new(FirstPartyConfig::from_settings(settings)),
         };
+        let federation = Federation {
+            store: store.clone(),
+            keys: keys.clone(),
+            registry,
+            flow: flow.clone(),
+            users: users.clone(),
+            logout: handoff,
+            urls,
+            remember_for: settings.identity.ui.remember_for.as_secs(),
+        };
         Ok(Services {
             store,
             keys,
@@ -96,6 +123,7 @@ impl Services {
             flow,
             users,
             firstparty,
+            federation,
         })
     }
 
@@ -119,9 +147,11 @@ impl Services {
             pages: Pages {
                 flow: self.flow.clone(),
                 users: self.users.clone(),
+                federation: self.federation.clone(),
                 keys: self.keys.clone(),
                 cfg: Arc::new(PagesConfig::from_settings(settings)),
             },
+            federation: self.federation.clone(),
             jwks: self.jwks.clone(),
             discovery,
             health: Health {

@@ -9,6 +9,7 @@
 
 use super::{connect, effective_dsn};
 use crate::config::{Settings, MIN_SECRET_LEN};
+use crate::crypto::seal;
 use crate::crypto::{random_token, SystemKeys};
 use crate::jwk::KeyManager;
 use crate::secret::Secret;
@@ -113,6 +114,25 @@ pub async fn check_against_store(store: &Store, keys: &SystemKeys) -> anyhow::Re
     Ok(())
 }
 
+/// Re-seals the client secrets of providers stored through the admin API; returns how
+/// many. Every one is decrypted before any is rewritten.
+async fn reseal_provider_secrets(store: &Store, keys: &SystemKeys) -> anyhow::Result<usize> {
+    let mut resealed = Vec::new();
+    for p in store.provider_list().await? {
+        let Some(old) = p.client_secret else { continue };
+        let binding = crate::service::upstreams::registry::secret_binding(&p.id);
+        let (plain, _) = seal::open(keys, binding, &old)?;
+        resealed.push((p.id.clone(), old, seal::seal(keys, binding, &plain)?));
+    }
+    let mut count = 0;
+    for (id, old, new) in resealed {
+        if store.provider_reseal(&id, &old, &new).await? {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// Records that the current secret is now the one the database's data is protected by.
 pub async fn mark_current(store: &Store, keys: &SystemKeys) -> anyhow::Result<()> {
     store.meta_set(CHECK_KEY, &keys.secret_check()).await?;
@@ -136,7 +156,10 @@ pub async fn rotate(settings: &Settings) -> anyhow::Result<usize> {
         let count = manager
             .reseal_all()
             .await
-            .context("cannot re-encrypt the JSON Web Keys")?;
+            .context("cannot re-encrypt the JSON Web Keys")?
+            + reseal_provider_secrets(&store, &keys)
+                .await
+                .context("cannot re-encrypt the identity providers' client secrets")?;
         mark_current(&store, &keys).await?;
         anyhow::Ok(count)
     }

@@ -9,6 +9,7 @@ mod error;
 mod lenient;
 mod load;
 mod model;
+mod upstream;
 mod urls;
 mod validate;
 
@@ -16,5 +17,6 @@ pub use duration::{parse_duration, Ttl};
 pub use error::ConfigError;
 pub use load::{load, load_from, Loaded};
 pub use model::*;
+pub use upstream::{ClaimPaths, UpstreamProvider, DEFAULT_ID_TOKEN_ALGS};
 pub use urls::{with_builtin_urls, Urls};
 pub use validate::MIN_SECRET_LEN;

@@ -3,6 +3,7 @@
 
 use super::duration::Ttl;
 use super::lenient;
+use super::upstream::UpstreamProvider;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -337,6 +338,9 @@ pub struct OidcDiscovery {
 pub struct Identity {
     pub ui: IdentityUi,
     pub first_party: FirstParty,
+    /// Upstream OpenID Connect providers people can sign in with (`IDENTITY_UPSTREAMS`
+    /// takes a JSON array). More can be added through the admin API.
+    pub upstreams: Vec<UpstreamProvider>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -348,6 +352,10 @@ pub struct IdentityUi {
     pub enabled: bool,
     /// How long "remember me" keeps a login and "remember this decision" a consent.
     pub remember_for: Ttl,
+    /// Offer the email and password form; off, the login page shows only the upstream
+    /// providers' buttons.
+    #[serde(deserialize_with = "lenient::bool")]
+    pub password_login: bool,
 }
 
 impl Default for IdentityUi {
@@ -355,6 +363,7 @@ impl Default for IdentityUi {
         IdentityUi {
             enabled: true,
             remember_for: Ttl::hours(720),
+            password_login: true,
         }
     }
 }

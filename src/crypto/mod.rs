@@ -4,6 +4,7 @@
 
 pub mod argon2;
 pub mod handle;
+pub mod seal;
 pub mod system;
 
 pub use system::{Purpose, SystemKeys};

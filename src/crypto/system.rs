@@ -22,6 +22,9 @@ pub enum Purpose {
     SecretCheck,
     /// Keyed hashes of verified client secrets held in memory.
     SecretCache,
+    /// Redirects to upstream providers: the HMAC their `state` is stored under, the
+    /// nonce and PKCE verifier derived from it, and the browser binding.
+    Upstream,
 }
 
 impl Purpose {
@@ -32,6 +35,7 @@ impl Purpose {
             Purpose::Cookie => b"portcullis/v1/cookie",
             Purpose::SecretCheck => b"portcullis/v1/secret-check",
             Purpose::SecretCache => b"portcullis/v1/secret-cache",
+            Purpose::Upstream => b"portcullis/v1/upstream",
         }
     }
 }
@@ -47,7 +51,7 @@ impl hkdf::KeyType for Len32 {
 #[derive(Clone)]
 pub struct SystemKeys {
     /// One 32-byte key per purpose per secret, in secret order (index 0 = current).
-    derived: Vec<[[u8; 32]; 5]>,
+    derived: Vec<[[u8; 32]; 6]>,
 }
 
 impl std::fmt::Debug for SystemKeys {
@@ -56,12 +60,13 @@ impl std::fmt::Debug for SystemKeys {
     }
 }
 
-const ALL: [Purpose; 5] = [
+const ALL: [Purpose; 6] = [
     Purpose::TokenSignature,
     Purpose::KeyEncryption,
     Purpose::Cookie,
     Purpose::SecretCheck,
     Purpose::SecretCache,
+    Purpose::Upstream,
 ];
 
 fn index(p: Purpose) -> usize {
@@ -76,7 +81,7 @@ impl SystemKeys {
             .iter()
             .map(|s| {
                 let prk = salt.extract(s.expose().as_bytes());
-                let mut out = [[0u8; 32]; 5];
+                let mut out = [[0u8; 32]; 6];
                 for (i, p) in ALL.iter().enumerate() {
                     let info = [p.info()];
                     // Expanding 32 bytes from SHA-256 HKDF cannot fail.

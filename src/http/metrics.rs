@@ -15,6 +15,7 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    upstream_sign_ins: IntCounterVec,
 }
 
 impl Metrics {
@@ -41,10 +42,22 @@ impl Metrics {
         registry
             .register(Box::new(latency.clone()))
             .expect("metric registers once");
+        let upstream_sign_ins = IntCounterVec::new(
+            Opts::new(
+                "upstream_sign_ins_total",
+                "Sign-ins through upstream identity providers, by provider and result",
+            ),
+            &["provider", "result"],
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(upstream_sign_ins.clone()))
+            .expect("metric registers once");
         Arc::new(Metrics {
             registry,
             requests,
             latency,
+            upstream_sign_ins,
         })
     }
 
@@ -53,6 +66,14 @@ impl Metrics {
         let labels = [router, route, method, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.latency.with_label_values(&labels).observe(secs);
+    }
+
+    /// Counts one return from provider `provider` with `result` (`ok`, `cancelled`,
+    /// `refused`, `rejected`, `failed`, `bad_state`).
+    pub fn upstream_sign_in(&self, provider: &str, result: &str) {
+        self.upstream_sign_ins
+            .with_label_values(&[provider, result])
+            .inc();
     }
 
     pub fn render(&self) -> String {

@@ -52,6 +52,7 @@ pub fn admin_router(state: HttpState, settings: &Settings) -> Router {
         .merge(admin::flow::routes())
         .merge(admin::keys::routes())
         .merge(admin::users::routes())
+        .merge(admin::identity::routes())
         .merge(admin::introspect::routes())
         .merge(admin::tokens::routes());
     middleware::wrap(routes, state, settings, "admin")

@@ -6,6 +6,7 @@ use super::pages::Pages;
 use crate::clock::Clock;
 use crate::jwk::KeyManager;
 use crate::service::clients::Clients;
+use crate::service::federation::Federation;
 use crate::service::firstparty::FirstParty;
 use crate::service::flow::Flow;
 use crate::service::oauth2::OAuth2;
@@ -22,6 +23,7 @@ pub struct HttpState {
     pub users: Users,
     pub clients: Clients,
     pub firstparty: FirstParty,
+    pub federation: Federation,
     pub pages: Pages,
     pub jwks: Arc<KeyManager>,
     pub discovery: Discovery,

@@ -19,7 +19,7 @@ mod manager;
 mod material;
 mod model;
 mod rotate;
-pub mod seal;
+mod seal;
 mod signer;
 mod snapshot;
 mod verifier;

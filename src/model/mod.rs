@@ -5,6 +5,7 @@
 pub mod client;
 pub mod code;
 pub mod flow;
+pub mod identity;
 pub mod token;
 pub mod user;
 

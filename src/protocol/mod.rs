@@ -7,6 +7,7 @@ pub mod client;
 pub mod client_auth;
 pub mod discovery;
 pub mod error;
+pub mod federation;
 pub mod flow;
 pub mod form;
 pub mod grant;

@@ -3,7 +3,9 @@
 //! cheap to clone. Handlers hold one of them and call its methods with `now`.
 
 pub mod clients;
+pub mod federation;
 pub mod firstparty;
 pub mod flow;
 pub mod oauth2;
+pub mod upstreams;
 pub mod users;

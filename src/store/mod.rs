@@ -11,6 +11,7 @@
 mod clients;
 mod dsn;
 mod flows;
+mod identity;
 mod keys;
 mod meta;
 mod tokens;

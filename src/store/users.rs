@@ -47,39 +47,47 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-fn json(list: &[String]) -> String {
+pub(super) fn json(list: &[String]) -> String {
     // Serialising strings to JSON cannot fail.
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
-fn normalized(email: &str) -> String {
+pub(super) fn normalized(email: &str) -> String {
     normalize_email(email)
 }
 
+/// Inserts user `$u` with `$hash` on `$exec` (a pool or a transaction); a taken email is
+/// `Conflict("email")`.
+macro_rules! insert_user {
+    ($exec:expr, $u:expr, $hash:expr) => {{
+        let u: &User = $u;
+        sqlx::query(
+            "INSERT INTO users (id, email, email_normalized, password_hash, name, roles_json, \
+             groups_json, email_verified, disabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(u.id.to_string())
+        .bind(&u.email)
+        .bind(normalized(&u.email))
+        .bind($hash)
+        .bind(&u.name)
+        .bind(json(&u.roles))
+        .bind(json(&u.groups))
+        .bind(u.email_verified)
+        .bind(u.disabled)
+        .bind(u.created_at)
+        .bind(u.updated_at)
+        .execute($exec)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::conflict_on("email"))
+    }};
+}
+pub(super) use insert_user;
+
 impl Store {
     pub async fn user_insert(&self, u: &User, password_hash: &str) -> StoreResult<()> {
-        with_pool!(self, |p| {
-            sqlx::query(
-                "INSERT INTO users (id, email, email_normalized, password_hash, name, roles_json, \
-                 groups_json, email_verified, disabled, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(u.id.to_string())
-            .bind(&u.email)
-            .bind(normalized(&u.email))
-            .bind(password_hash)
-            .bind(&u.name)
-            .bind(json(&u.roles))
-            .bind(json(&u.groups))
-            .bind(u.email_verified)
-            .bind(u.disabled)
-            .bind(u.created_at)
-            .bind(u.updated_at)
-            .execute(p)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::conflict_on("email"))?
-        });
+        with_pool!(self, |p| insert_user!(p, u, password_hash)?);
         Ok(())
     }
 

@@ -18,7 +18,7 @@ pub async fn run(what: KeysCommand, settings: Settings) -> anyhow::Result<()> {
         KeysCommand::RotateSecret => {
             let count = rotate(&settings).await?;
             println!(
-                "re-encrypted {count} private keys under the current system secret; older \
+                "re-encrypted {count} private keys and client secrets under the current system secret; older \
                  secrets can be removed from SECRETS_SYSTEM once tokens issued under them \
                  have expired"
             );

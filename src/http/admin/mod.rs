@@ -2,6 +2,7 @@
 
 pub mod clients;
 pub mod flow;
+pub mod identity;
 pub mod introspect;
 pub mod keys;
 pub mod tokens;

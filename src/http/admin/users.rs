@@ -102,7 +102,8 @@ async fn get_one(
 ) -> Result<Response, ApiError> {
     let id = user_id(path)?;
     let u = users.get(&id).await.map_err(api_error)?;
-    Ok(axum::Json(UserView::from(&u)).into_response())
+    let mut views = users.views(&[u]).await.map_err(api_error)?;
+    Ok(axum::Json(views.pop()).into_response())
 }
 
 async fn update(
@@ -164,7 +165,7 @@ async fn list(State(users): State<Users>, uri: Uri) -> Result<Response, ApiError
         offset,
     };
     let page = users.list(&query).await.map_err(api_error)?;
-    let views: Vec<UserView> = page.users.iter().map(UserView::from).collect();
+    let views: Vec<UserView> = users.views(&page.users).await.map_err(api_error)?;
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, page.total, limit, offset);
     Ok((headers, axum::Json(views)).into_response())

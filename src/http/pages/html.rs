@@ -44,6 +44,10 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 a{color:var(--accent)}\
 main>:last-child{margin-bottom:0}\
 footer{margin-top:1.25rem;text-align:center;font-size:.8125rem;color:var(--muted)}\
+.upstreams{display:flex;flex-direction:column;gap:.5rem;margin:1.5rem 0 0;padding:1.25rem 0 0;border-top:1px solid var(--line)}\
+.upstreams p{margin:0}\
+.upstreams button{flex:none;width:100%}\
+button:disabled{opacity:.55;cursor:not-allowed}\
 @media (max-width:30rem){.wrap{padding:1rem .75rem}main{padding:1.5rem 1.125rem}h1{font-size:1.375rem}}\
 ";
 

@@ -1,14 +1,17 @@
 //! The login page (`/ui/login?login_challenge=`).
 //!
 //! GET: a request with `skip` (a remembered session) is accepted at once for its
-//! subject, provided that user still exists and is enabled; otherwise the email and
-//! password form. POST: checks the CSRF token, then the password with
-//! [`crate::service::users::authenticate`], and accepts the login with `subject = user.id`. Every
-//! wrong email, wrong password or disabled account gets the same message; a throttled
-//! one gets 429 with `Retry-After`.
+//! subject, provided that user still exists and is enabled; a request naming an
+//! upstream provider (`idp_hint`) goes straight to it; otherwise the email and password
+//! form beside one button per upstream provider (`upstream.rs`). POST: checks the CSRF
+//! token, then either starts the upstream sign-in of the button pressed, or checks the
+//! password with `Users::authenticate` and accepts the login with `subject = user.id`.
+//! Every wrong email, wrong password or disabled account gets the same message; a
+//! throttled one gets 429 with `Retry-After`.
 
 use super::csrf::{self, CsrfSession};
 use super::html::{self, esc};
+use super::upstream::{self, buttons, notice_message};
 use super::{Ctx, UiReply};
 use crate::model::flow::{LoginRequest, RejectError};
 use crate::model::Client;
@@ -33,10 +36,13 @@ pub struct LoginForm {
     pub remember: Option<String>,
     /// `login` or `cancel`.
     pub action: String,
+    /// The upstream provider whose button was pressed.
+    pub upstream: String,
 }
 
+/// `notice`: a code the upstream sign-in sent the browser back with (`cancelled`, …).
 #[tracing::instrument(skip_all)]
-pub async fn show(ctx: &Ctx<'_>, challenge: &str) -> UiReply {
+pub async fn show(ctx: &Ctx<'_>, challenge: &str, notice: &str) -> UiReply {
     if challenge.is_empty() {
         return UiReply::bad_request("The login_challenge parameter is missing.");
     }
@@ -47,8 +53,13 @@ pub async fn show(ctx: &Ctx<'_>, challenge: &str) -> UiReply {
     if req.skip {
         return skip(ctx, challenge, &req).await;
     }
+    if notice.is_empty() {
+        if let Some(reply) = upstream::hinted(ctx, challenge, &req).await {
+            return reply;
+        }
+    }
     let email = req.oidc_context.login_hint.clone();
-    form(ctx, challenge, &client, &email, None, 200)
+    form(ctx, challenge, &client, &email, notice_message(notice), 200).await
 }
 
 /// A remembered session: accept for its subject, unless the account is gone or disabled.
@@ -89,6 +100,12 @@ pub async fn submit(ctx: &Ctx<'_>, f: LoginForm, client_addr: IpAddr) -> UiReply
         };
         return decide(ctx, challenge, Err(reject), true).await;
     }
+    if !f.upstream.is_empty() {
+        return upstream::start(ctx, challenge, &f.upstream, f.remember.is_some(), true).await;
+    }
+    if !ctx.pages.cfg.password_login {
+        return UiReply::bad_request("Signing in with a password is turned off here.");
+    }
     let (_, client) = match ctx.pages.flow.get_login(challenge).await {
         Ok(found) => found,
         Err(e) => return UiReply::from_flow(e),
@@ -101,7 +118,7 @@ pub async fn submit(ctx: &Ctx<'_>, f: LoginForm, client_addr: IpAddr) -> UiReply
     let user = match user {
         Ok(u) => u,
         Err(LoginError::InvalidCredentials) => {
-            return form(ctx, challenge, &client, &f.email, Some(INVALID), 400)
+            return form(ctx, challenge, &client, &f.email, Some(INVALID), 400).await
         }
         Err(LoginError::Throttled { retry_after_secs }) => {
             let minutes = retry_after_secs.div_ceil(60);
@@ -109,7 +126,7 @@ pub async fn submit(ctx: &Ctx<'_>, f: LoginForm, client_addr: IpAddr) -> UiReply
                 "Too many failed attempts. Try again in {minutes} minute{}.",
                 if minutes == 1 { "" } else { "s" }
             );
-            let mut r = form(ctx, challenge, &client, &f.email, Some(&msg), 429);
+            let mut r = form(ctx, challenge, &client, &f.email, Some(&msg), 429).await;
             r.retry_after = Some(retry_after_secs);
             return r;
         }
@@ -141,7 +158,10 @@ async fn decide(
     }
 }
 
-fn form(
+/// The page: the email and password form (unless `identity.ui.password_login` is off)
+/// and a button per upstream provider, all in one form so that its CSRF token and
+/// "keep me signed in" apply to every way of signing in.
+pub(super) async fn form(
     ctx: &Ctx<'_>,
     challenge: &str,
     client: &Client,
@@ -151,18 +171,33 @@ fn form(
 ) -> UiReply {
     let session = CsrfSession::from_jar(ctx.cookies(), ctx.jar);
     let token = session.token(ctx.keys(), challenge);
+    let providers = buttons(ctx).await;
+    let password = ctx.pages.cfg.password_login;
+    let fields = if password {
+        format!(
+            "<label for=\"email\">Email address</label>\
+             <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required{focus_email} value=\"{email}\">\
+             <label for=\"password\">Password</label>\
+             <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{focus_password}>",
+            email = esc(email),
+            focus_email = if email.is_empty() { " autofocus" } else { "" },
+            focus_password = if email.is_empty() { "" } else { " autofocus" },
+        )
+    } else {
+        String::new()
+    };
+    let sign_in = if password {
+        "<button class=\"primary\" type=\"submit\" name=\"action\" value=\"login\">Sign in</button>"
+    } else {
+        ""
+    };
     let body = format!(
         "{header}<h1>Sign in</h1>{alert}\
-         <form method=\"post\" action=\"{action}\">{c}{t}\
-         <label for=\"email\">Email address</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required{focus_email} value=\"{email}\">\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{focus_password}>\
+         <form method=\"post\" action=\"{action}\">{c}{t}{fields}\
          <label class=\"check\"><input type=\"checkbox\" name=\"remember\" value=\"1\"> Keep me signed in on this device</label>\
-         <div class=\"actions\">\
-         <button class=\"primary\" type=\"submit\" name=\"action\" value=\"login\">Sign in</button>\
+         <div class=\"actions\">{sign_in}\
          <button class=\"secondary\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button>\
-         </div></form>",
+         </div>{providers}</form>",
         header = html::client_header(
             "Sign in to continue to",
             display_name(client),
@@ -172,9 +207,6 @@ fn form(
         action = esc(&ctx.url(LOGIN)),
         c = html::hidden("login_challenge", challenge),
         t = html::hidden(csrf::FIELD, &token),
-        email = esc(email),
-        focus_email = if email.is_empty() { " autofocus" } else { "" },
-        focus_password = if email.is_empty() { "" } else { " autofocus" },
     );
     UiReply::html(status, html::page("Sign in", &body)).with_cookies(session.set_cookies)
 }

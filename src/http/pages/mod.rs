@@ -20,6 +20,7 @@ pub mod login;
 pub mod logout;
 pub mod reply;
 mod routes;
+pub mod upstream;
 
 pub use reply::{UiBody, UiReply};
 pub use routes::routes;
@@ -28,6 +29,7 @@ use crate::config::{Settings, Urls};
 use crate::crypto::SystemKeys;
 use crate::model::User;
 use crate::protocol::flow::cookies::{CookieConfig, RequestCookies};
+use crate::service::federation::Federation;
 use crate::service::flow::Flow;
 use crate::service::users::Users;
 use std::sync::Arc;
@@ -37,6 +39,7 @@ use std::sync::Arc;
 pub struct Pages {
     pub flow: Flow,
     pub users: Users,
+    pub federation: Federation,
     /// For the forms' CSRF tokens.
     pub keys: Arc<SystemKeys>,
     pub cfg: Arc<PagesConfig>,
@@ -47,6 +50,8 @@ pub struct PagesConfig {
     pub urls: Urls,
     /// `identity.ui.remember_for` in seconds.
     pub remember_for: i64,
+    /// `identity.ui.password_login`.
+    pub password_login: bool,
 }
 
 impl PagesConfig {
@@ -54,6 +59,7 @@ impl PagesConfig {
         PagesConfig {
             urls: Urls::from_settings(s),
             remember_for: s.identity.ui.remember_for.as_secs(),
+            password_login: s.identity.ui.password_login,
         }
     }
 }

@@ -2,25 +2,36 @@
 //! the page, render its reply (never cached, never framed). Not mounted when
 //! `identity.ui.enabled` is off.
 
-use super::{consent, error, html, login, logout, Ctx, Pages, UiBody, UiReply};
+use super::{consent, error, html, login, logout, upstream, Ctx, Pages, UiBody, UiReply};
 use crate::config::Settings;
 use crate::http::extract::{cookies as jar, Now, PeerAddr};
+use crate::http::metrics::Metrics;
 use crate::http::HttpState;
 use crate::paths::public::ui;
+use crate::service::federation::CallbackParams;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 pub fn routes(settings: &Settings) -> Router<HttpState> {
+    // Upstream sign-in is served even without the pages: a headless login app sends
+    // the browser to the start, and providers send it back.
+    let upstream = Router::new()
+        .route(ui::UPSTREAM_START, get(upstream_start))
+        .route(ui::UPSTREAM_CALLBACK, get(upstream_callback))
+        .route(ui::UPSTREAM_LOGOUT_CALLBACK, get(upstream_logout_callback));
     if !settings.identity.ui.enabled {
-        return Router::new();
+        return upstream;
     }
-    Router::new()
+    upstream
         .route(ui::LOGIN, get(login_get).post(login_post))
         .route(ui::CONSENT, get(consent_get).post(consent_post))
         .route(ui::LOGOUT, get(logout_get).post(logout_post))
@@ -103,7 +114,14 @@ async fn login_get(
         jar: &jar,
         now,
     };
-    render(login::show(&ctx, &query_param(&uri, "login_challenge")).await)
+    render(
+        login::show(
+            &ctx,
+            &query_param(&uri, "login_challenge"),
+            &query_param(&uri, "upstream_notice"),
+        )
+        .await,
+    )
 }
 
 async fn login_post(
@@ -202,4 +220,94 @@ async fn error_get(uri: Uri) -> Response {
     render(error::show(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     ))
+}
+
+fn provider_id(p: Result<Path<String>, PathRejection>) -> Result<String, Box<Response>> {
+    p.map(|Path(id)| id).map_err(|_| {
+        Box::new(render(UiReply::bad_request(
+            "The identity provider in the path is malformed.",
+        )))
+    })
+}
+
+/// `GET /ui/login/upstream/{id}?login_challenge=…[&remember=1]`: how a headless login
+/// app (or a link) starts the sign-in at a provider.
+async fn upstream_start(
+    State(p): State<Pages>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let id = match provider_id(id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let challenge = query_param(&uri, "login_challenge");
+    if challenge.is_empty() {
+        return render(UiReply::bad_request(
+            "The login_challenge parameter is missing.",
+        ));
+    }
+    let remember = !query_param(&uri, "remember").is_empty();
+    let jar = jar(&headers);
+    let ctx = Ctx {
+        pages: &p,
+        jar: &jar,
+        now,
+    };
+    render(upstream::start(&ctx, &challenge, &id, remember, false).await)
+}
+
+async fn upstream_callback(
+    State(p): State<Pages>,
+    State(metrics): State<Arc<Metrics>>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let id = match provider_id(id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let q: CallbackParams = match serde_urlencoded::from_str(uri.query().unwrap_or("")) {
+        Ok(q) => q,
+        Err(_) => {
+            return render(UiReply::bad_request(
+                "The answer from the identity provider is malformed.",
+            ))
+        }
+    };
+    let jar = jar(&headers);
+    let ctx = Ctx {
+        pages: &p,
+        jar: &jar,
+        now,
+    };
+    let (reply, result) = upstream::callback(&ctx, &id, &q).await;
+    // Only configured ids become label values (an unknown one shares `unknown`).
+    let known = matches!(p.federation.registry.get(&id).await, Ok(Some(_)));
+    metrics.upstream_sign_in(if known { &id } else { "unknown" }, result);
+    render(reply)
+}
+
+async fn upstream_logout_callback(
+    State(p): State<Pages>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let id = match provider_id(id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let jar = jar(&headers);
+    let ctx = Ctx {
+        pages: &p,
+        jar: &jar,
+        now,
+    };
+    render(upstream::logout_callback(&ctx, &id, &query_param(&uri, "state")).await)
 }

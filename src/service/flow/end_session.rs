@@ -209,13 +209,24 @@ impl Flow {
             .delete_login_session(&request.sid)
             .await
             .map_err(OAuthError::server_error)?;
+        // A session from an upstream provider that logs out too continues there; the
+        // provider then sends the browser on to `redirect_to`.
+        let mut redirect_to = request.redirect_to;
+        if let Some(upstream) = &self.upstream {
+            if let Some(at_provider) = upstream
+                .continue_at_provider(&request.sid, &redirect_to, now)
+                .await
+            {
+                redirect_to = at_provider;
+            }
+        }
         if front.is_empty() {
-            return Ok(BrowserReply::redirect(&request.redirect_to, cookies));
+            return Ok(BrowserReply::redirect(&redirect_to, cookies));
         }
         Ok(BrowserReply {
             kind: ReplyKind::FrontChannelLogout {
                 urls: front,
-                redirect_to: request.redirect_to,
+                redirect_to,
             },
             cookies,
         })

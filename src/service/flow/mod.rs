@@ -19,6 +19,7 @@ use crate::crypto::SystemKeys;
 use crate::jwk::KeyManager;
 use crate::protocol::flow::FlowConfig;
 use crate::service::oauth2::OAuth2;
+use crate::service::upstreams::LogoutHandoff;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -31,4 +32,6 @@ pub struct Flow {
     /// Mints the tokens of implicit and hybrid responses.
     pub oauth2: OAuth2,
     pub cfg: Arc<FlowConfig>,
+    /// Continues a logout at the upstream provider a session came from.
+    pub upstream: Option<LogoutHandoff>,
 }

@@ -64,6 +64,22 @@ impl Users {
         delete(&self.store, id).await
     }
 
+    /// The admin API's views of `users`, each with its upstream identity links.
+    pub async fn views(&self, users: &[User]) -> Result<Vec<UserView>, UserError> {
+        let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
+        let links = self.store.links_of(&ids).await?;
+        Ok(users
+            .iter()
+            .map(|u| {
+                let id = u.id.to_string();
+                UserView {
+                    identities: Some(links.iter().filter(|l| l.user_id == id).cloned().collect()),
+                    ..UserView::from(u)
+                }
+            })
+            .collect())
+    }
+
     /// The user named by `subject` if it exists and is enabled; `None` for a subject
     /// that is not in the directory (an external login app's) or a disabled account.
     pub async fn active(&self, subject: &str) -> Result<Option<User>, UserError> {

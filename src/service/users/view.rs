@@ -2,6 +2,7 @@
 //! password, and the JSON view (which has no password field at all).
 
 use crate::clock::rfc3339;
+use crate::model::identity::IdentityLink;
 use crate::model::{User, UserProfile};
 use serde::Serialize;
 
@@ -24,6 +25,14 @@ pub struct UserView {
     pub disabled: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The upstream identities linked to the user (admin API only; left out when there
+    /// are none, as Hydra's `omitempty` fields are).
+    #[serde(skip_serializing_if = "no_links")]
+    pub identities: Option<Vec<IdentityLink>>,
+}
+
+fn no_links(links: &Option<Vec<IdentityLink>>) -> bool {
+    links.as_ref().is_none_or(Vec::is_empty)
 }
 
 impl From<&User> for UserView {
@@ -38,6 +47,7 @@ impl From<&User> for UserView {
             disabled: u.disabled,
             created_at: rfc3339(u.created_at),
             updated_at: rfc3339(u.updated_at),
+            identities: None,
         }
     }
 }
