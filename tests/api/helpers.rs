@@ -110,11 +110,17 @@ pub async fn spawn_app_with(
 
 /// Starts a server with exactly these settings; the issuer is pointed at the bound port
 /// unless the settings name one.
-pub async fn start(mut settings: Settings, dir: tempfile::TempDir) -> TestApp {
+pub async fn start(settings: Settings, dir: tempfile::TempDir) -> TestApp {
+    start_on(settings, dir, "127.0.0.1").await
+}
+
+/// [`start`], with URLs naming `host` (it must resolve to 127.0.0.1). Two servers a test
+/// browser visits both need different hosts: cookies are per host, not per port.
+pub async fn start_on(mut settings: Settings, dir: tempfile::TempDir, host: &str) -> TestApp {
     let public = TcpListener::bind("127.0.0.1:0").await.expect("bind public");
     let admin = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
-    let public_url = format!("http://{}", public.local_addr().unwrap());
-    let admin_url = format!("http://{}", admin.local_addr().unwrap());
+    let public_url = format!("http://{host}:{}", public.local_addr().unwrap().port());
+    let admin_url = format!("http://{host}:{}", admin.local_addr().unwrap().port());
     if settings.urls.self_.issuer.is_none() {
         settings.urls.self_.issuer = Some(format!("{public_url}/"));
     }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod clients;
 mod config_errors;
+mod federation;
 mod firstparty;
 mod firstparty_config;
 mod firstparty_support;
