@@ -7,6 +7,7 @@ use crate::crypto::argon2::Argon2Runner;
 use crate::crypto::SystemKeys;
 use crate::http::metrics::Metrics;
 use crate::http::pages::{Pages, PagesConfig};
+use crate::http::state::HttpParts;
 use crate::http::state::{Discovery, Health};
 use crate::http::HttpState;
 use crate::jwk::KeyManager;
@@ -18,7 +19,7 @@ use crate::service::clients::{Clients, SecretVerifier};
 use crate::service::federation::Federation;
 use crate::service::firstparty::{FirstParty, FirstPartyConfig};
 use crate::service::flow::Flow;
-use crate::service::oauth2::{OAuth2, OAuth2Config};
+use crate::service::oauth2::{OAuth2, OAuth2Config, OAuth2Parts};
 use crate::service::upstreams::{LogoutHandoff, Outbound, Registry};
 use crate::service::users::{Passwords, ThrottlePolicy, Users};
 use crate::store::Store;
@@ -57,13 +58,13 @@ impl Services {
         // One argon2 runner (one permit pool) for client secrets and passwords alike.
         let argon2 = Arc::new(Argon2Runner::new(&settings.oauth2.hashers.argon2));
         let client_secrets = Arc::new(SecretVerifier::new(&keys, argon2.clone()));
-        let oauth2 = OAuth2 {
+        let oauth2 = OAuth2::new(OAuth2Parts {
             store: store.clone(),
             keys: keys.clone(),
             jwks: jwks.clone(),
             client_secrets: client_secrets.clone(),
-            cfg: Arc::new(OAuth2Config::from_settings(settings)),
-        };
+            cfg: OAuth2Config::from_settings(settings),
+        });
         let clients = Clients {
             store: store.clone(),
             secrets: client_secrets,
@@ -138,7 +139,7 @@ impl Services {
             ))?
             .into(),
         };
-        Ok(HttpState {
+        Ok(HttpState::new(HttpParts {
             oauth2: self.oauth2.clone(),
             flow: self.flow.clone(),
             users: self.users.clone(),
@@ -159,6 +160,6 @@ impl Services {
             },
             metrics: Metrics::new(),
             clock,
-        })
+        }))
     }
 }

@@ -3,9 +3,11 @@
 use super::{fallback, metrics, request_id, HttpState};
 use crate::config::{Cors, Settings};
 use axum::extract::DefaultBodyLimit;
+use axum::extract::FromRef;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -25,7 +27,7 @@ pub fn wrap(
     };
     let cors = listener.cors.enabled.then(|| cors_layer(&listener.cors));
     let metrics_state = metrics::MetricsLayerState {
-        metrics: state.metrics.clone(),
+        metrics: Arc::<metrics::Metrics>::from_ref(&state),
         router: name,
     };
     let timeout = s.serve.request_timeout.0;

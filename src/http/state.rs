@@ -1,5 +1,9 @@
 //! The routers' state: the per-area services, each handler extracting only the one it
 //! needs (`State<OAuth2>`, `State<Flow>`, …) through [`FromRef`]. `app` fills it once.
+//!
+//! axum clones the router's state for every request, so it is one `Arc`: a request
+//! costs one atomic increment for the state and one for the part its handler takes,
+//! not one per field of every service.
 
 use super::metrics::Metrics;
 use super::pages::Pages;
@@ -16,8 +20,16 @@ use axum::body::Bytes;
 use axum::extract::FromRef;
 use std::sync::Arc;
 
-#[derive(Clone, FromRef)]
-pub struct HttpState {
+#[derive(Clone)]
+pub struct HttpState(Arc<HttpParts>);
+
+impl HttpState {
+    pub fn new(parts: HttpParts) -> HttpState {
+        HttpState(Arc::new(parts))
+    }
+}
+
+pub struct HttpParts {
     pub oauth2: OAuth2,
     pub flow: Flow,
     pub users: Users,
@@ -43,4 +55,32 @@ pub struct Discovery {
 #[derive(Clone)]
 pub struct Health {
     pub store: Store,
+}
+
+/// `FromRef<HttpState>` for each part, so a handler names only what it uses.
+macro_rules! parts {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        $(
+            impl FromRef<HttpState> for $ty {
+                fn from_ref(s: &HttpState) -> $ty {
+                    s.0.$field.clone()
+                }
+            }
+        )*
+    };
+}
+
+parts! {
+    oauth2: OAuth2,
+    flow: Flow,
+    users: Users,
+    clients: Clients,
+    firstparty: FirstParty,
+    federation: Federation,
+    pages: Pages,
+    jwks: Arc<KeyManager>,
+    discovery: Discovery,
+    health: Health,
+    metrics: Arc<Metrics>,
+    clock: Clock,
 }

@@ -46,10 +46,12 @@ pub struct ProviderView {
 
 impl Federation {
     async fn view(&self, p: &Provider, reveal: bool) -> ProviderView {
+        // An administrator asking about an unavailable provider gets a fresh answer.
+        let retry = matches!(self.registry.status_now(&p.def), Status::Unavailable(_));
         let meta = if p.def.fully_overridden() {
             None
         } else {
-            self.registry.discovered(&p.def, false).await
+            self.registry.discovered(&p.def, retry).await
         };
         let (status, reason) = match self.registry.status_now(&p.def) {
             Status::Ok => ("ok", None),

@@ -20,14 +20,31 @@ use crate::service::clients::SecretVerifier;
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
 
-/// What the OAuth 2.0 use cases need, built once.
+/// What the OAuth 2.0 use cases need, built once. One `Arc`: the token and
+/// introspection handlers take a copy per request, which then costs one atomic
+/// increment however many parts there are.
 #[derive(Clone)]
-pub struct OAuth2 {
+pub struct OAuth2(Arc<OAuth2Parts>);
+
+pub struct OAuth2Parts {
     pub store: Store,
     pub keys: Arc<SystemKeys>,
     pub jwks: Arc<KeyManager>,
     pub client_secrets: Arc<SecretVerifier>,
-    pub cfg: Arc<OAuth2Config>,
+    pub cfg: OAuth2Config,
+}
+
+impl OAuth2 {
+    pub fn new(parts: OAuth2Parts) -> OAuth2 {
+        OAuth2(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for OAuth2 {
+    type Target = OAuth2Parts;
+    fn deref(&self) -> &OAuth2Parts {
+        &self.0
+    }
 }
 
 /// The settings the OAuth 2.0 use cases read, worked out once at start.

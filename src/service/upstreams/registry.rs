@@ -4,7 +4,8 @@
 //!
 //! A provider whose discovery fails does not stop anything: it is `unavailable` with
 //! the reason until a later fetch succeeds. Discovery is refreshed in the background
-//! (every [`REFRESH`], every [`RETRY`] while unavailable) and on use when stale.
+//! (every [`REFRESH`]; while unavailable at every sweep) and on use when stale (an
+//! unavailable provider is tried again on use after [`RETRY`]).
 
 use super::outbound::{Outbound, OutboundError};
 use crate::config::UpstreamProvider;
@@ -22,8 +23,10 @@ use std::time::{Duration, Instant};
 
 /// A good discovery document is fetched again after this long.
 pub const REFRESH: Duration = Duration::from_secs(15 * 60);
-/// A provider that is unavailable is tried again after this long.
-pub const RETRY: Duration = Duration::from_secs(30);
+/// A provider that is unavailable is tried again (on use) after this long.
+pub const RETRY: Duration = Duration::from_secs(5);
+/// How often the background task looks for providers that are due.
+const SWEEP: Duration = Duration::from_secs(30);
 /// A token naming a kid the cached JWKS lacks refetches it, but not more often.
 pub const JWKS_REFETCH: Duration = Duration::from_secs(60);
 /// A JWKS is reused for this long before it is fetched again anyway.
@@ -310,7 +313,7 @@ impl Registry {
                     Err(e) => tracing::warn!(error = %e, "cannot list identity providers"),
                 }
                 drop(registry);
-                tokio::time::sleep(RETRY).await;
+                tokio::time::sleep(SWEEP).await;
             }
         });
     }
