@@ -72,6 +72,8 @@ struct Cached {
     metadata: Option<Arc<ProviderMetadata>>,
     status: Option<(Status, Instant)>,
     jwks: Option<(Arc<Value>, Instant)>,
+    /// When a token with an unknown kid last made us fetch the JWKS again.
+    jwks_forced: Option<Instant>,
 }
 
 pub struct Registry {
@@ -263,24 +265,27 @@ impl Registry {
             .map_err(|e| format!("discovery: {e}"))
     }
 
-    /// The provider's JWKS; `refetch` asks for a fresh copy (a token named an unknown
-    /// kid), which is honoured at most once per [`JWKS_REFETCH`].
+    /// The provider's JWKS; `refetch` asks for a fresh copy because a token named an
+    /// unknown kid (the provider may have rotated its keys), which is honoured at most
+    /// once per [`JWKS_REFETCH`], so tokens with made-up kids cannot turn every
+    /// callback into a request to the provider.
     pub async fn jwks(
         &self,
         def: &ProviderDef,
         jwks_uri: &str,
         refetch: bool,
     ) -> Result<Arc<Value>, OutboundError> {
-        let cached = {
+        let (cached, forced) = {
             let cache = self.lock();
             cache
                 .get(&def.id)
                 .filter(|c| c.matches(def))
-                .and_then(|c| c.jwks.clone())
+                .map(|c| (c.jwks.clone(), c.jwks_forced))
+                .unwrap_or_default()
         };
+        let may_force = forced.is_none_or(|at| at.elapsed() >= JWKS_REFETCH);
         if let Some((set, at)) = &cached {
-            let fresh = at.elapsed() < JWKS_TTL;
-            if fresh && (!refetch || at.elapsed() < JWKS_REFETCH) {
+            if at.elapsed() < JWKS_TTL && (!refetch || !may_force) {
                 return Ok(set.clone());
             }
         }
@@ -289,7 +294,11 @@ impl Registry {
             serde_json::from_slice(&body).map_err(|e| OutboundError::BadJson(e.to_string()))?;
         let set = Arc::new(set);
         let mut cache = self.lock();
-        entry_for(&mut cache, def).jwks = Some((set.clone(), Instant::now()));
+        let entry = entry_for(&mut cache, def);
+        entry.jwks = Some((set.clone(), Instant::now()));
+        if refetch {
+            entry.jwks_forced = Some(Instant::now());
+        }
         Ok(set)
     }
 
