@@ -26,6 +26,10 @@ pub struct Argon2Runner {
     params: Params,
     permits: Arc<Semaphore>,
     runs: AtomicU64,
+    /// A hash of a random value nobody knows, made on first use: verifying against it
+    /// costs what a real verification costs, for callers that must not answer faster
+    /// when there is nothing to verify (an unknown email or client id).
+    dummy: tokio::sync::OnceCell<String>,
 }
 
 impl std::fmt::Debug for Argon2Runner {
@@ -56,6 +60,7 @@ impl Argon2Runner {
             params,
             permits: Arc::new(Semaphore::new(permits)),
             runs: AtomicU64::new(0),
+            dummy: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -88,10 +93,27 @@ impl Argon2Runner {
         out
     }
 
-    /// Hashes on the calling thread, without a permit: for the one dummy hash made at
-    /// start, before anything else runs.
-    pub fn hash_now(&self, secret: &Secret) -> Result<String, HashError> {
-        hash_with(&self.argon2(), secret)
+    /// The dummy hash (see the field), made on first use.
+    pub async fn dummy_hash(&self) -> &str {
+        self.dummy
+            .get_or_init(|| async {
+                let random = Secret::new(crate::crypto::random_token(32));
+                // Hashing a 43-byte value with valid parameters cannot fail; if it somehow
+                // did, a syntactically valid PHC string still makes callers run argon2
+                // (with the default cost) rather than return early.
+                self.hash(&random).await.unwrap_or_else(|_| {
+                    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
+                     AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                        .into()
+                })
+            })
+            .await
+    }
+
+    /// Runs one verification that cannot succeed, at the cost of a real one.
+    pub async fn verify_dummy(&self, presented: &Secret) {
+        let dummy = self.dummy_hash().await.to_string();
+        let _ = self.verify(&dummy, presented).await;
     }
 
     /// Whether `presented` matches the PHC string `stored`; a malformed `stored` does

@@ -110,6 +110,9 @@ impl ApiError {
     }
 }
 
+/// How long a client should wait before retrying when storage is unavailable.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = GenericError {
@@ -118,7 +121,12 @@ impl IntoResponse for ApiError {
             status_code: self.status.as_u16(),
             request_id: current_request_id(),
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut resp = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        resp
     }
 }
 
@@ -129,6 +137,10 @@ impl From<crate::store::StoreError> for ApiError {
                 "Unable to insert or update resource because a resource with that {what} exists already"
             )),
             e if e.is_unstorable_text() => ApiError::bad_request(NUL_TEXT),
+            e if e.is_unavailable() => {
+                tracing::error!(error = %e, "the database is unavailable");
+                ApiError::unavailable("The database is unavailable; try again in a moment")
+            }
             other => ApiError::internal(other),
         }
     }
@@ -164,6 +176,10 @@ impl IntoResponse for OAuthReply {
         if let Some(c) = challenge {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(c));
+        }
+        if e.status == 503 {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
         }
         resp
     }

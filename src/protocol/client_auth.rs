@@ -7,6 +7,13 @@ use crate::protocol::error::OAuthError;
 use crate::secret::Secret;
 use base64::Engine;
 
+/// JWS algorithms of `private_key_jwt` client assertions (RFC 7523): the ones
+/// `jsonwebtoken` verifies (ES512 is not among them). Registration, verification and
+/// discovery all read this one list.
+pub const ASSERTION_ALGS: [&str; 9] = [
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
+
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// How the client presented itself.
@@ -90,6 +97,29 @@ pub fn basic_credentials(header: Option<&str>) -> Result<Option<(String, Secret)
     Ok(Some((id, Secret::new(secret))))
 }
 
+/// An assertion's `exp` as whole unix seconds, refusing what is not a number, what a
+/// 64-bit second count cannot hold, and what is more than `max_lifetime` away from
+/// `now`. JSON allows `4102444800.0` or `1e300` for a timestamp; reading those as
+/// "no exp" once let an assertion's `jti` be forgotten before the assertion expired.
+pub fn assertion_exp(
+    exp: Option<&serde_json::Value>,
+    now: i64,
+    max_lifetime: i64,
+) -> Result<i64, &'static str> {
+    let missing = "The 'client_assertion' has no usable 'exp' claim.";
+    let n = exp.and_then(|v| v.as_number()).ok_or(missing)?;
+    let exp = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i,
+        // Past i64::MAX seconds (a u64), or a float: only finite values in range count.
+        (None, Some(f)) if f.is_finite() && f.abs() < 9.0e18 => f.ceil() as i64,
+        _ => return Err(missing),
+    };
+    if exp > now.saturating_add(max_lifetime) {
+        return Err("The 'exp' claim of the client assertion is too far in the future.");
+    }
+    Ok(exp)
+}
+
 pub fn more_than_one() -> OAuthError {
     OAuthError::invalid_request(
         "The client used more than one authentication method in one request (RFC 6749 §2.3).",
@@ -105,6 +135,32 @@ mod tests {
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
         )
+    }
+
+    #[test]
+    fn assertion_exp_is_read_as_the_number_it_is() {
+        use serde_json::json;
+        let now = 1_700_000_000;
+        assert_eq!(
+            assertion_exp(Some(&json!(now + 60)), now, 3600),
+            Ok(now + 60)
+        );
+        assert_eq!(
+            assertion_exp(Some(&json!(1_700_000_060.2)), now, 3600),
+            Ok(now + 61)
+        );
+        for far in [
+            json!(4102444800.0_f64),
+            json!(4102444800_i64),
+            json!(1e300),
+            json!(u64::MAX),
+        ] {
+            assert!(assertion_exp(Some(&far), now, 3600).is_err(), "{far}");
+        }
+        for bad in [json!("1700000060"), json!(null), json!([1])] {
+            assert!(assertion_exp(Some(&bad), now, 3600).is_err(), "{bad}");
+        }
+        assert!(assertion_exp(None, now, 3600).is_err());
     }
 
     #[test]

@@ -5,12 +5,8 @@
 
 use crate::config::{Settings, Urls};
 use crate::paths::{admin, public};
+use crate::protocol::client_auth::ASSERTION_ALGS;
 use serde_json::{json, Map, Value};
-
-/// JWS algorithms accepted for private_key_jwt client assertions.
-pub const ASSERTION_ALGS: [&str; 9] = [
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
-];
 
 /// What `/oauth2/auth` answers: the code flow, the implicit flow and the hybrid flow
 /// (OpenID Connect Core §3; spelled as in the OAuth 2.0 Multiple Response Types

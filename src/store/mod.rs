@@ -83,6 +83,29 @@ impl StoreError {
         }
     }
 
+    /// Whether the database cannot be reached or refuses connections right now (down,
+    /// restarting, out of connections, or the pool timed out waiting): the request may
+    /// succeed later, so callers answer 503 with `Retry-After`, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => match e {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                    // 08: connection exception; 57P01-57P03: shutting down or starting
+                    // up; 53300: too many connections.
+                    c.starts_with("08")
+                        || matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether the database refused a text value it cannot hold: PostgreSQL rejects NUL
     /// characters in TEXT (SQLSTATE 22021), which any caller can put in a path, query or
     /// JSON string. That is the request's fault, so callers answer 400, not 500.

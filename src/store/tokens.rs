@@ -236,6 +236,33 @@ impl Store {
         self.redeem(&redemption, signature, Ok, check).await
     }
 
+    /// Revokes everything of `subject`: its access tokens and unredeemed authorization
+    /// codes are deleted, its refresh tokens deactivated (kept, so that a replay is
+    /// recognised), and its login sessions ended, in one transaction. Returns how many
+    /// rows changed.
+    pub async fn revoke_subject(&self, subject: &str) -> StoreResult<u64> {
+        let statements = [
+            "DELETE FROM oauth2_access_tokens WHERE subject = $1",
+            "UPDATE oauth2_refresh_tokens SET active = FALSE WHERE subject = $1 AND active = TRUE",
+            "DELETE FROM oauth2_authorize_codes WHERE subject = $1",
+            "DELETE FROM flow_login_sessions WHERE subject = $1",
+        ];
+        let n = with_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let mut n = 0;
+            for sql in statements {
+                n += sqlx::query(sql)
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            n
+        });
+        Ok(n)
+    }
+
     /// Revokes the tokens of several grants (consent revocation).
     pub async fn revoke_grants(&self, request_ids: &[String]) -> StoreResult<()> {
         for id in request_ids {

@@ -120,7 +120,8 @@ async fn loopback_redirect_uris_may_use_any_port(backend: Backend) {
     create_client(&app, "native", json!({"redirect_uris": ["http://127.0.0.1/cb"], "token_endpoint_auth_method": "none", "client_secret": null})).await;
     let b = browser();
     let url = app.public_url(&format!(
-        "/oauth2/auth?client_id=native&response_type=code&scope=openid&state={STATE}&redirect_uri=http%3A%2F%2F127.0.0.1%3A49152%2Fcb"
+        "/oauth2/auth?client_id=native&response_type=code&scope=openid&state={STATE}&redirect_uri=http%3A%2F%2F127.0.0.1%3A49152%2Fcb\
+         &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
     ));
     let to = full_flow(&app, &b, &url, "alice", false).await;
     assert!(

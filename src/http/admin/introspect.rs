@@ -38,6 +38,6 @@ async fn handle(
     };
     match oauth2.introspect(token, params.get("scope"), now).await {
         Ok(answer) => Ok(no_store_json(&answer)),
-        Err(e) => Err(fail(OAuthError::server_error(e))),
+        Err(e) => Err(fail(OAuthError::from(e))),
     }
 }

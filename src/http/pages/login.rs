@@ -130,6 +130,7 @@ pub async fn submit(ctx: &Ctx<'_>, f: LoginForm, client_addr: IpAddr) -> UiReply
             r.retry_after = Some(retry_after_secs);
             return r;
         }
+        Err(LoginError::Unavailable) => return UiReply::unavailable(),
         Err(LoginError::Internal(e)) => return UiReply::internal(e),
     };
     let accept = AcceptLogin {

@@ -91,11 +91,10 @@ impl Ctx<'_> {
 
     /// The user named by `subject` if it exists and is enabled.
     pub async fn active_user(&self, subject: &str) -> Result<Option<User>, UiReply> {
-        self.pages
-            .users
-            .active(subject)
-            .await
-            .map_err(UiReply::internal)
+        self.pages.users.active(subject).await.map_err(|e| match e {
+            crate::service::users::UserError::Store(e) => UiReply::store(e),
+            e => UiReply::internal(e),
+        })
     }
 }
 

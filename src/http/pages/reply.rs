@@ -78,6 +78,27 @@ impl UiReply {
         )
     }
 
+    /// A storage failure: 503 with `Retry-After` while the database is unreachable
+    /// (the person can retry), otherwise an internal error.
+    pub fn store(e: crate::store::StoreError) -> UiReply {
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "the database is unavailable");
+            return UiReply::unavailable();
+        }
+        UiReply::internal(e)
+    }
+
+    /// 503 with `Retry-After`: the person can try again in a moment.
+    pub fn unavailable() -> UiReply {
+        let mut r = UiReply::error(
+            503,
+            "Temporarily unavailable",
+            "The server cannot complete this step right now. Please try again in a moment.",
+        );
+        r.retry_after = Some(crate::http::error::RETRY_AFTER_SECS);
+        r
+    }
+
     /// How the flow's admin-side errors look to a person.
     pub fn from_flow(e: FlowError) -> UiReply {
         match e {
@@ -92,7 +113,7 @@ impl UiReply {
                 "This step has already been answered and cannot be changed.",
             ),
             FlowError::Invalid(msg) => UiReply::bad_request(&msg),
-            FlowError::Store(e) => UiReply::internal(e),
+            FlowError::Store(e) => UiReply::store(e),
             FlowError::Internal(e) => UiReply::internal(e),
         }
     }

@@ -74,6 +74,7 @@ impl IntoResponse for Failure {
                 o.merged_description(false),
             ),
             FirstPartyError::OAuth(o) => ApiError::internal(o.merged_description(true)),
+            FirstPartyError::Unavailable => ApiError::unavailable(message),
             FirstPartyError::Misconfigured(m) => ApiError::internal(m),
             FirstPartyError::Internal(m) => ApiError::internal(m),
         };

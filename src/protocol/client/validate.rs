@@ -6,6 +6,9 @@
 
 use crate::config::Settings;
 use crate::model::Client;
+// The one list of `private_key_jwt` algorithms: what registration accepts is what the
+// token endpoint verifies and discovery advertises.
+use crate::protocol::client_auth::ASSERTION_ALGS as AUTH_SIGNING_ALGS;
 use uris::{cors_origins, redirect_uris, uri_fields};
 
 mod uris;
@@ -30,11 +33,6 @@ pub const GRANT_TYPES: [&str; 5] = [
 ];
 
 const RESPONSE_TYPE_PARTS: [&str; 3] = ["code", "token", "id_token"];
-
-/// Algorithms Hydra accepts for `private_key_jwt` client assertions.
-const AUTH_SIGNING_ALGS: [&str; 9] = [
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
-];
 
 const MIN_SECRET_CHARS: usize = 6;
 

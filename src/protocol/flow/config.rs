@@ -58,11 +58,13 @@ impl FlowConfig {
             scope_strategy: s.strategies.scope.clone(),
             pkce: PkcePolicy {
                 enforced: s.oauth2.pkce.enforced.unwrap_or(false),
+                // Stricter than Hydra 1.9.2 (RFC 9700 §2.1.1, OAuth 2.1): public
+                // clients must use PKCE unless an operator turns it off.
                 enforced_for_public_clients: s
                     .oauth2
                     .pkce
                     .enforced_for_public_clients
-                    .unwrap_or(false),
+                    .unwrap_or(true),
                 allow_plain: s.oauth2.pkce.allow_plain,
             },
             pairwise_salt: s

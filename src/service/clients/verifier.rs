@@ -93,6 +93,11 @@ impl SecretVerifier {
         }
     }
 
+    /// One verification that cannot succeed, at the cost of a real one.
+    pub async fn verify_dummy(&self, presented: &Secret) {
+        self.argon2.verify_dummy(presented).await;
+    }
+
     /// The argon2id PHC string for `secret` (`$argon2id$v=19$m=…`), computed off the
     /// async runtime.
     pub async fn hash(&self, secret: &Secret) -> Result<String, HashError> {

@@ -22,6 +22,9 @@ pub enum FirstPartyError {
     /// A refresh the token endpoint refused, or a token of a disabled account.
     #[error("{}", .0.merged_description(false))]
     OAuth(OAuthError),
+    /// The database is unreachable right now (503 with `Retry-After`).
+    #[error("The service is temporarily unavailable; try again in a moment.")]
+    Unavailable,
     /// Storage or signing failed; logged, answered opaquely.
     #[error("{0}")]
     Internal(String),
@@ -35,6 +38,10 @@ impl FirstPartyError {
 
 impl From<crate::store::StoreError> for FirstPartyError {
     fn from(e: crate::store::StoreError) -> Self {
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "the database is unavailable");
+            return FirstPartyError::Unavailable;
+        }
         FirstPartyError::internal(e)
     }
 }

@@ -37,6 +37,7 @@ impl FirstParty {
                 LoginError::Throttled { retry_after_secs } => {
                     FirstPartyError::Throttled(retry_after_secs)
                 }
+                LoginError::Unavailable => FirstPartyError::Unavailable,
                 LoginError::Internal(e) => FirstPartyError::Internal(e),
             })?;
         let subject = user.id.to_string();

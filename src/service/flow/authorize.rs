@@ -33,9 +33,7 @@ impl Flow {
                     OAuthError::invalid_client("The requested OAuth 2.0 Client does not exist.");
                 return BrowserReply::error_page(cfg, &e, Vec::new());
             }
-            Err(e) => {
-                return BrowserReply::error_page(cfg, &OAuthError::server_error(e), Vec::new())
-            }
+            Err(e) => return BrowserReply::error_page(cfg, &OAuthError::from(e), Vec::new()),
         };
         let req = match validate(params, &client, cfg.policy()) {
             Ok(r) => r,
@@ -142,7 +140,7 @@ impl Visit<'_> {
             .store
             .insert_login_request(&request)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         self.cookies
             .extend(self.cfg.cookies.set(LOGIN_CSRF, &csrf, None));
         Ok(ReplyKind::Redirect(with_param(
@@ -165,7 +163,7 @@ impl Visit<'_> {
             .store
             .consume_login_verifier(&sig)
             .await
-            .map_err(OAuthError::server_error)?
+            .map_err(OAuthError::from)?
             .ok_or_else(used)?;
         let csrf = self.cfg.cookies.read(self.jar, LOGIN_CSRF);
         let client_id = &self.req.client.client_id;
@@ -190,7 +188,7 @@ impl Visit<'_> {
             store
                 .set_forced_subject(client_id, &a.subject, &a.force_subject_identifier)
                 .await
-                .map_err(OAuthError::server_error)?;
+                .map_err(OAuthError::from)?;
         }
         if !login.skip {
             let session = LoginSession {
@@ -202,7 +200,7 @@ impl Visit<'_> {
             store
                 .upsert_login_session(&session)
                 .await
-                .map_err(OAuthError::server_error)?;
+                .map_err(OAuthError::from)?;
             if a.remember {
                 let (max_age, expires_at) = if a.remember_for > 0 {
                     (
@@ -222,7 +220,7 @@ impl Visit<'_> {
                         store
                             .delete_login_session(sid)
                             .await
-                            .map_err(OAuthError::server_error)?;
+                            .map_err(OAuthError::from)?;
                     }
                     self.cookies.extend(self.cfg.cookies.clear(AUTH_SESSION));
                 }

@@ -22,7 +22,7 @@ impl Visit<'_> {
         let previous = store
             .latest_remembered_consent(&a.subject, &r.client.client_id)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         let inputs = SkipInputs {
             prompt_consent: r.has_prompt("consent"),
             public_client: r.client.is_public(),
@@ -66,7 +66,7 @@ impl Visit<'_> {
         store
             .insert_consent_request(&request)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         self.cookies
             .extend(self.cfg.cookies.set(CONSENT_CSRF, &csrf, None));
         Ok(ReplyKind::Redirect(with_param(
@@ -93,7 +93,7 @@ impl Visit<'_> {
             .store
             .consume_consent_verifier(&sig)
             .await
-            .map_err(OAuthError::server_error)?
+            .map_err(OAuthError::from)?
             .ok_or_else(used)?;
         let csrf = self.cfg.cookies.read(self.jar, CONSENT_CSRF);
         check_consent_return(

@@ -23,7 +23,7 @@ impl Visit<'_> {
             .store
             .get_login_session(sid)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         Ok(session.filter(|s| s.remember))
     }
 
@@ -83,7 +83,7 @@ impl Visit<'_> {
             .store
             .get_forced_subject(&client.client_id, subject)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         let obfuscated = obfuscated_subject(
             client,
             subject,

@@ -86,7 +86,7 @@ impl Visit<'_> {
                 .store
                 .get_forced_subject(&r.client.client_id, &consent.subject)
                 .await
-                .map_err(OAuthError::server_error)?
+                .map_err(OAuthError::from)?
         } else {
             Some(consent.force_subject_identifier.clone())
         };
@@ -134,7 +134,7 @@ impl Visit<'_> {
             .store
             .insert_authorize_code(&record)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         Ok(code.value)
     }
 }

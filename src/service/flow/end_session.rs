@@ -47,7 +47,7 @@ impl Flow {
             .store
             .get_login_session(sid)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         Ok(s.filter(|s| s.remember))
     }
 
@@ -99,12 +99,7 @@ impl Flow {
             let h = check_logout_hint(&claims, &self.cfg.issuer, now)?;
             let mut client: Option<Client> = None;
             for aud in &h.audiences {
-                if let Some(c) = self
-                    .store
-                    .get_client(aud)
-                    .await
-                    .map_err(OAuthError::server_error)?
-                {
+                if let Some(c) = self.store.get_client(aud).await.map_err(OAuthError::from)? {
                     client = Some(c);
                     break;
                 }
@@ -124,7 +119,7 @@ impl Flow {
                 .store
                 .get_login_session(&h.sid)
                 .await
-                .map_err(OAuthError::server_error)?;
+                .map_err(OAuthError::from)?;
             let Some(session) = session.filter(|s| s.remember) else {
                 return Ok(BrowserReply::redirect(&request.redirect_to, Vec::new()));
             };
@@ -138,7 +133,7 @@ impl Flow {
         self.store
             .insert_logout_request(&request)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         let to = with_param(
             &self.cfg.logout_url,
             "logout_challenge",
@@ -163,7 +158,7 @@ impl Flow {
             .store
             .consume_logout_verifier(&sig)
             .await
-            .map_err(OAuthError::server_error)?
+            .map_err(OAuthError::from)?
             .ok_or_else(invalid)?;
         if request.requested_at + self.cfg.request_ttl < now {
             return Err(OAuthError::request_unauthorized(
@@ -184,13 +179,9 @@ impl Flow {
         for id in store
             .clients_of_login_session(&request.sid, &request.subject)
             .await
-            .map_err(OAuthError::server_error)?
+            .map_err(OAuthError::from)?
         {
-            let Some(c) = store
-                .get_client(&id)
-                .await
-                .map_err(OAuthError::server_error)?
-            else {
+            let Some(c) = store.get_client(&id).await.map_err(OAuthError::from)? else {
                 continue;
             };
             if !c.frontchannel_logout_uri.is_empty() {
@@ -208,7 +199,7 @@ impl Flow {
         store
             .delete_login_session(&request.sid)
             .await
-            .map_err(OAuthError::server_error)?;
+            .map_err(OAuthError::from)?;
         // A session from an upstream provider that logs out too continues there; the
         // provider then sends the browser on to `redirect_to`.
         let mut redirect_to = request.redirect_to;

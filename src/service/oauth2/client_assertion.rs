@@ -8,8 +8,7 @@
 
 use super::OAuth2;
 use crate::model::Client;
-use crate::protocol::client_auth::registered_method;
-use crate::protocol::discovery::ASSERTION_ALGS;
+use crate::protocol::client_auth::{assertion_exp, registered_method, ASSERTION_ALGS};
 use crate::protocol::error::OAuthError;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -111,16 +110,14 @@ impl OAuth2 {
             .and_then(Value::as_str)
             .filter(|j| !j.is_empty())
             .ok_or_else(|| fail("The 'client_assertion' has no 'jti' claim."))?;
-        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
-        // Its jti is remembered until it expires, so a long-lived assertion would pin a row.
-        if exp > now + MAX_ASSERTION_LIFETIME {
-            return Err(fail(
-                "The 'exp' claim of the client assertion is too far in the future.",
-            ));
-        }
+        // Its jti is remembered until it expires, so a long-lived assertion would pin a
+        // row: the lifetime is capped, on `exp` read as the number it is.
+        let exp = assertion_exp(claims.get("exp"), now, MAX_ASSERTION_LIFETIME).map_err(fail)?;
+        // Kept past the validation leeway, so a replay is refused for as long as the
+        // assertion itself would be accepted.
         if !self
             .store
-            .use_assertion_jti(&client.client_id, jti, exp.max(now) + 60, now)
+            .use_assertion_jti(&client.client_id, jti, exp + 60, now)
             .await?
         {
             return Err(fail("The 'jti' of the 'client_assertion' was used before."));

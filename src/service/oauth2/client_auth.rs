@@ -76,10 +76,13 @@ impl OAuth2 {
         let fail = |hint: &str| OAuthError::invalid_client(hint).with_basic_challenge(challenge);
 
         let Some((client, hash)) = self.store.get_client_with_secret_hash(&client_id).await? else {
+            // As slow as a wrong secret, so timing does not tell which ids exist.
+            self.dummy_verification(secret.as_ref()).await;
             return Err(fail("The requested OAuth 2.0 Client does not exist."));
         };
         let registered = registered_method(&client);
         if registered != method.name() {
+            self.dummy_verification(secret.as_ref()).await;
             return Err(fail(&format!(
             "The OAuth 2.0 Client supports client authentication method '{registered}', but method '{}' was requested. You must configure the OAuth 2.0 client's 'token_endpoint_auth_method' value to accept '{}'.",
             method.name(),
@@ -91,6 +94,7 @@ impl OAuth2 {
             return Ok(client);
         };
         if client.client_secret_expires_at > 0 && client.client_secret_expires_at <= now {
+            self.dummy_verification(Some(&secret)).await;
             return Err(fail("The OAuth 2.0 Client secret has expired."));
         }
         let stored = hash.unwrap_or_default();
@@ -100,5 +104,13 @@ impl OAuth2 {
             ));
         }
         Ok(client)
+    }
+
+    /// A failure before the secret is checked costs one argon2 run all the same when a
+    /// secret was presented.
+    async fn dummy_verification(&self, secret: Option<&Secret>) {
+        if let Some(s) = secret {
+            self.client_secrets.verify_dummy(s).await;
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! An unknown, expired, revoked or forged token, or one lacking a scope the caller
 //! asked about, is `{"active": false}`; a storage failure is an error, never inactive.
 
-use super::lookup::is_active;
+use super::lookup::{is_active, TokenUse};
 use super::OAuth2;
 use crate::protocol::scope::scope_allowed;
 use crate::store::StoreResult;
@@ -78,7 +78,9 @@ impl OAuth2 {
             nbf: Some(row.issued_at),
             aud: Some(aud),
             iss: Some(self.cfg.issuer.clone()),
-            token_type: Some("Bearer"),
+            // RFC 7662's `token_type` is an access token's type (RFC 6749 §7.1); a
+            // refresh token has none, and `token_use` says what it is.
+            token_type: (token_use == TokenUse::Access).then_some("Bearer"),
             token_use: Some(token_use.as_str()),
             ext: (!ext.is_empty()).then_some(ext),
             obfuscated_subject: pairwise.then(|| row.obfuscated_subject.clone()),

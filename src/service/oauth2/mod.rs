@@ -100,6 +100,9 @@ impl From<StoreError> for OAuthError {
                 "The request contains a NUL character (\\u0000), which no value may contain",
             );
         }
+        if e.is_unavailable() {
+            return OAuthError::unavailable(e);
+        }
         OAuthError::server_error(e)
     }
 }

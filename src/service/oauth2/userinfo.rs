@@ -26,7 +26,7 @@ impl OAuth2 {
                 "No access token was given in the Authorization header or the request body.",
             ));
         };
-        let found = self.find(token).await.map_err(OAuthError::server_error)?;
+        let found = self.find(token).await?;
         let row = match found {
             Some((TokenUse::Access, row)) if is_active(&row, now) => row,
             Some((TokenUse::Refresh, _)) => {
@@ -45,8 +45,7 @@ impl OAuth2 {
         let client = self
             .store
             .get_client(&row.client_id)
-            .await
-            .map_err(OAuthError::server_error)?
+            .await?
             .ok_or_else(|| {
                 OAuthError::invalid_token("The client of the access token no longer exists.")
             })?;

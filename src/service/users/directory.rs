@@ -118,6 +118,10 @@ pub async fn update(
         .await?
         .ok_or(UserError::NotFound)?;
     tracing::info!(user_id = %user.id, "user updated");
+    if user.disabled {
+        // A disabled account keeps nothing that works: tokens, codes, sessions.
+        revoke_everything(store, &user.id).await?;
+    }
     Ok(user)
 }
 
@@ -140,6 +144,8 @@ pub async fn set_password(
         return Err(UserError::NotFound);
     }
     tracing::info!(user_id = %id, "user password set");
+    // A new password ends what the old one started (it may have been stolen).
+    revoke_everything(store, &id).await?;
     Ok(())
 }
 
@@ -149,6 +155,15 @@ pub async fn delete(store: &Store, id: &str) -> Result<(), UserError> {
         return Err(UserError::NotFound);
     }
     tracing::info!(user_id = %id, "user deleted");
+    revoke_everything(store, &id).await?;
+    Ok(())
+}
+
+/// Revokes the user's access and refresh tokens and codes, and ends their login
+/// sessions (stricter than Hydra, which has no users: see docs/security.md).
+async fn revoke_everything(store: &Store, id: &Uuid) -> Result<(), UserError> {
+    let n = store.revoke_subject(&id.to_string()).await?;
+    tracing::info!(user_id = %id, revoked = n, "revoked the user's tokens and sessions");
     Ok(())
 }
 

@@ -21,6 +21,9 @@ pub enum LoginError {
     /// Too many recent failures for this account or address; try again later.
     #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    /// The database is unreachable right now; the person may retry (503).
+    #[error("the database is unavailable")]
+    Unavailable,
     /// The check could not run (database or hashing failure). Already logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -116,7 +119,36 @@ impl Users {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> LoginError {
+fn internal(e: impl Into<Failure>) -> LoginError {
+    match e.into() {
+        Failure::Store(e) if e.is_unavailable() => {
+            tracing::error!(error = %e, "login check: the database is unavailable");
+            LoginError::Unavailable
+        }
+        Failure::Store(e) => internal_text(e),
+        Failure::Hash(e) => internal_text(e),
+    }
+}
+
+fn internal_text(e: impl std::fmt::Display) -> LoginError {
     tracing::error!(error = %e, "login check failed");
     LoginError::Internal(e.to_string())
+}
+
+/// What can stop the login check from running.
+enum Failure {
+    Store(crate::store::StoreError),
+    Hash(crate::crypto::argon2::HashError),
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl From<crate::crypto::argon2::HashError> for Failure {
+    fn from(e: crate::crypto::argon2::HashError) -> Self {
+        Failure::Hash(e)
+    }
 }

@@ -35,6 +35,7 @@ impl OAuth2 {
                 "The refresh token is malformed or was not issued by this server.",
             ));
         };
+        self.check_account(&signature).await?;
         let minter = Minter::new(self, true).await?;
         let strategy = &self.cfg.scope_strategy;
         let outcome = self
@@ -111,4 +112,26 @@ fn rotate(
     new.refresh = refresh;
     new.out.refresh_token = refreshed.refresh_token;
     Ok(new)
+}
+
+impl OAuth2 {
+    /// A refresh token of a built-in user (its subject is a user id) works only while
+    /// the account exists and is enabled; otherwise its grant is revoked. Subjects of an
+    /// external login app are not users here and pass.
+    async fn check_account(&self, signature: &str) -> Result<(), OAuthError> {
+        let Some(row) = self.store.get_refresh_token(signature).await? else {
+            return Ok(());
+        };
+        let Ok(id) = uuid::Uuid::parse_str(&row.subject) else {
+            return Ok(());
+        };
+        match self.store.user_get(id).await? {
+            Some(u) if u.disabled => {}
+            _ => return Ok(()),
+        }
+        self.store.revoke_grant(&row.request_id).await?;
+        Err(OAuthError::invalid_grant(
+            "The account of this refresh token is disabled.",
+        ))
+    }
 }
