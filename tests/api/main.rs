@@ -24,6 +24,7 @@ mod keys;
 mod oidc_rp;
 mod readiness;
 mod sdk_shapes;
+mod security;
 mod tokens;
 mod tokens_admin;
 mod tokens_code;

@@ -17,6 +17,7 @@ on_both_backends!(
     bad_assertions_are_401_invalid_client,
     keys_are_fetched_from_jwks_uri_and_refetched_for_a_new_kid,
     assertion_clients_cannot_use_secrets_and_secret_clients_cannot_use_assertions,
+    an_exp_written_as_a_float_or_beyond_i64_cannot_pass_the_lifetime_cap,
 );
 
 struct Key {
@@ -210,4 +211,35 @@ async fn assertion_clients_cannot_use_secrets_and_secret_clients_cannot_use_asse
     let (sid, _) = full_client(&app, "secret-app", json!({"jwks": {"keys": [key.jwk]}})).await;
     let b = with_assertion(&app, Some(&sid), &sign(&key, &claims(&app, &sid))).await;
     assert_eq!((b.status.as_u16(), b.error()), (401, "invalid_client"));
+}
+
+/// A float `exp` (`4102444800.0`) or one past i64 used to read as "now", pass the
+/// one-hour cap, and have its jti forgotten after a minute: the assertion could be
+/// replayed a minute later. It is now read as the number it is.
+async fn an_exp_written_as_a_float_or_beyond_i64_cannot_pass_the_lifetime_cap(backend: Backend) {
+    let app = app_or_skip!(backend);
+    let key = rsa_key("k1");
+    let id = jwt_client(&app, "jwt-app", json!({"keys": [key.jwk]})).await;
+    for exp in [json!(4102444800.0_f64), json!(u64::MAX), json!(1e300)] {
+        let mut c = claims(&app, &id);
+        c["exp"] = exp.clone();
+        let a = with_assertion(&app, Some(&id), &sign(&key, &c)).await;
+        assert_eq!(
+            (a.status.as_u16(), a.error()),
+            (401, "invalid_client"),
+            "{exp}: {}",
+            a.text
+        );
+    }
+    // A float within the cap is fine, and its jti is then used up.
+    let mut c = claims(&app, &id);
+    c["exp"] = json!(now() as f64 + 120.5);
+    let assertion = sign(&key, &c);
+    let a = with_assertion(&app, Some(&id), &assertion).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let replay = with_assertion(&app, Some(&id), &assertion).await;
+    assert_eq!(
+        (replay.status.as_u16(), replay.error()),
+        (401, "invalid_client")
+    );
 }
