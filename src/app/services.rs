@@ -96,7 +96,8 @@ impl Services {
             store: store.clone(),
             keys: keys.clone(),
             passwords: Arc::new(Passwords::new(argon2)),
-            throttle: ThrottlePolicy::default(),
+            throttle: ThrottlePolicy::from_settings(&settings.identity.throttle),
+            in_flight: Default::default(),
         };
         let firstparty = FirstParty {
             store: store.clone(),

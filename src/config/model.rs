@@ -341,6 +341,48 @@ pub struct Identity {
     /// Upstream OpenID Connect providers people can sign in with (`IDENTITY_UPSTREAMS`
     /// takes a JSON array). More can be added through the admin API.
     pub upstreams: Vec<UpstreamProvider>,
+    /// Password login throttling (`IDENTITY_THROTTLE_ACCOUNT_MAX_FAILURES`, ...).
+    pub throttle: ThrottleSettings,
+}
+
+/// Limits on password guessing, counted in the database so replicas share them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ThrottleSettings {
+    /// Per account (normalised email, known or not).
+    pub account: ThrottleLimit,
+    /// Per client address (IPv6 by /64); higher because people share addresses.
+    pub address: ThrottleLimit,
+    /// Password checks running at once per account and per address, per replica.
+    #[serde(deserialize_with = "lenient::u32")]
+    pub max_concurrent: u32,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        ThrottleSettings {
+            account: ThrottleLimit {
+                max_failures: 5,
+                window: Ttl::minutes(15),
+                lockout: Ttl::minutes(15),
+            },
+            address: ThrottleLimit {
+                max_failures: 20,
+                window: Ttl::minutes(15),
+                lockout: Ttl::minutes(15),
+            },
+            max_concurrent: 2,
+        }
+    }
+}
+
+/// At most `max_failures` attempts per `window`, then `lockout` without any.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ThrottleLimit {
+    #[serde(deserialize_with = "lenient::u32")]
+    pub max_failures: u32,
+    pub window: Ttl,
+    pub lockout: Ttl,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -48,6 +48,22 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
             }
         }
     }
+    let t = &s.identity.throttle;
+    for (key, value) in [
+        (
+            "identity.throttle.account.max_failures",
+            t.account.max_failures,
+        ),
+        (
+            "identity.throttle.address.max_failures",
+            t.address.max_failures,
+        ),
+        ("identity.throttle.max_concurrent", t.max_concurrent),
+    ] {
+        if value == 0 {
+            return Err(ConfigError::invalid(key, "must be at least 1"));
+        }
+    }
     if let Some(issuer) = &s.urls.self_.issuer {
         let url = absolute_url("urls.self.issuer", issuer)?;
         if url.query().is_some() || url.fragment().is_some() {

@@ -248,30 +248,15 @@ impl Store {
 /// Login failure counters (see `user::throttle`).
 impl Store {
     /// The later `locked_until` of the two (kind, key) pairs, if either has a row.
-    pub async fn login_locked_until(
-        &self,
-        a: (&str, &str),
-        b: (&str, &str),
-    ) -> StoreResult<Option<i64>> {
-        let row: (Option<i64>,) = with_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT MAX(locked_until) FROM login_failures \
-                 WHERE (kind = $1 AND key_mac = $2) OR (kind = $3 AND key_mac = $4)",
-            )
-            .bind(a.0)
-            .bind(a.1)
-            .bind(b.0)
-            .bind(b.1)
-            .fetch_one(p)
-            .await?
-        });
-        Ok(row.0)
-    }
-
-    /// Counts one failure in one atomic upsert: a window older than `window` seconds
-    /// starts over at 1; reaching `max_failures` locks the key until `now + lockout`.
-    /// (In the `DO UPDATE` clause every column reference reads the row as it was.)
-    pub async fn login_failure_record(
+    /// Reserves one login attempt against a key, in one atomic upsert, before the
+    /// password is checked; returns the attempts counted in the window and until when
+    /// the key is locked (0: not). A window older than `window` seconds starts over at 1,
+    /// unless the key is locked, when attempts keep counting; reaching `max_failures`
+    /// locks the key until `now + lockout`. The caller allows the attempt only when the
+    /// count is at most `max_failures`, so of any number of attempts at once exactly
+    /// `max_failures` get a password check. (In `DO UPDATE` every column reference reads
+    /// the row as it was.)
+    pub async fn login_attempt_reserve(
         &self,
         kind: &str,
         key_mac: &str,
@@ -279,19 +264,24 @@ impl Store {
         window: i64,
         max_failures: i64,
         lockout: i64,
-    ) -> StoreResult<()> {
-        with_pool!(self, |p| {
-            sqlx::query(
+    ) -> StoreResult<(i64, i64)> {
+        let row: (i64, i64) = with_pool!(self, |p| {
+            sqlx::query_as(
                 "INSERT INTO login_failures (kind, key_mac, window_start, failures, locked_until) \
                  VALUES ($1, $2, $3, 1, CASE WHEN $5 <= 1 THEN $3 + $6 ELSE 0 END) \
                  ON CONFLICT (kind, key_mac) DO UPDATE SET \
-                   window_start = CASE WHEN login_failures.window_start <= $3 - $4 \
+                   window_start = CASE WHEN login_failures.locked_until <= $3 \
+                     AND login_failures.window_start <= $3 - $4 \
                      THEN $3 ELSE login_failures.window_start END, \
-                   failures = CASE WHEN login_failures.window_start <= $3 - $4 \
+                   failures = CASE WHEN login_failures.locked_until <= $3 \
+                     AND login_failures.window_start <= $3 - $4 \
                      THEN 1 ELSE login_failures.failures + 1 END, \
-                   locked_until = CASE WHEN (CASE WHEN login_failures.window_start <= $3 - $4 \
-                     THEN 1 ELSE login_failures.failures + 1 END) >= $5 \
-                     THEN $3 + $6 ELSE login_failures.locked_until END",
+                   locked_until = CASE WHEN login_failures.locked_until > $3 \
+                     THEN login_failures.locked_until \
+                     WHEN (CASE WHEN login_failures.window_start <= $3 - $4 \
+                       THEN 1 ELSE login_failures.failures + 1 END) >= $5 \
+                     THEN $3 + $6 ELSE login_failures.locked_until END \
+                 RETURNING failures, locked_until",
             )
             .bind(kind)
             .bind(key_mac)
@@ -299,6 +289,22 @@ impl Store {
             .bind(window)
             .bind(max_failures)
             .bind(lockout)
+            .fetch_one(p)
+            .await?
+        });
+        Ok(row)
+    }
+
+    /// Gives back one reserved attempt (it succeeded): a busy shared address must not
+    /// lock itself out with successful logins.
+    pub async fn login_attempt_release(&self, kind: &str, key_mac: &str) -> StoreResult<()> {
+        with_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE login_failures SET failures = failures - 1 \
+                 WHERE kind = $1 AND key_mac = $2 AND failures > 0",
+            )
+            .bind(kind)
+            .bind(key_mac)
             .execute(p)
             .await
             .map(|_| ())?

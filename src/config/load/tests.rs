@@ -216,3 +216,27 @@ fn identity_settings_come_from_the_environment_under_their_documented_names() {
     assert!(defaults.identity.ui.enabled && defaults.identity.first_party.enabled);
     assert_eq!(defaults.identity.ui.remember_for.as_secs(), 720 * 3600);
 }
+
+#[test]
+fn login_throttle_limits_are_configurable_and_must_allow_one_attempt() {
+    let s = load_from(
+        None,
+        &env(&[
+            ("IDENTITY_THROTTLE_ACCOUNT_MAX_FAILURES", "3"),
+            ("IDENTITY_THROTTLE_ACCOUNT_LOCKOUT", "1h"),
+            ("IDENTITY_THROTTLE_ADDRESS_WINDOW", "30m"),
+            ("IDENTITY_THROTTLE_MAX_CONCURRENT", "4"),
+        ]),
+    )
+    .unwrap()
+    .settings;
+    let t = &s.identity.throttle;
+    assert_eq!(t.account.max_failures, 3);
+    assert_eq!(t.account.lockout.as_secs(), 3600);
+    assert_eq!(t.account.window.as_secs(), 15 * 60);
+    assert_eq!(t.address.window.as_secs(), 30 * 60);
+    assert_eq!(t.address.max_failures, 20);
+    assert_eq!(t.max_concurrent, 4);
+    let e = error_of(None, &[("IDENTITY_THROTTLE_ADDRESS_MAX_FAILURES", "0")]);
+    assert!(e.contains("identity.throttle.address.max_failures"), "{e}");
+}

@@ -1,11 +1,11 @@
 //! The login check: email and password in, a `User` or one generic failure out.
 //!
 //! Every failure (no such email, wrong password, disabled user) is the same
-//! `InvalidCredentials`, costs one argon2id verification, and is counted by the
-//! throttle, so neither the answer, its timing nor the lockout behaviour tells whether an
+//! `InvalidCredentials` and costs one argon2id verification; every attempt is counted
+//! by the throttle before its check, so neither the answer, its timing nor the lockout behaviour tells whether an
 //! account exists.
 
-use super::throttle::{self, Keys};
+use super::throttle::{self, Keys, Reserved};
 use super::Users;
 use crate::model::user::normalize_email;
 use crate::model::User;
@@ -41,13 +41,21 @@ impl Users {
     ) -> Result<User, LoginError> {
         let email = normalize_email(email);
         let keys = Keys::new(&self.keys, &email, client_addr);
-        if let Some(secs) = throttle::locked_for(&self.store, &keys, now)
+        // A burst of attempts for one account or address waits here instead of queueing
+        // argon2 runs for everyone else.
+        let Some(_slot) = self.in_flight.enter(&keys, self.throttle.max_concurrent) else {
+            tracing::info!("login refused: too many checks in flight for this account or address");
+            return Err(LoginError::Throttled {
+                retry_after_secs: 1,
+            });
+        };
+        if let Reserved::Wait(secs) = throttle::reserve(&self.store, &self.throttle, &keys, now)
             .await
             .map_err(internal)?
         {
             tracing::info!(retry_after_secs = secs, "login refused: throttled");
             return Err(LoginError::Throttled {
-                retry_after_secs: secs.max(1) as u64,
+                retry_after_secs: secs,
             });
         }
 
@@ -90,9 +98,6 @@ impl Users {
                     reason,
                     "login failed"
                 );
-                throttle::record_failure(&self.store, &self.throttle, &keys, now)
-                    .await
-                    .map_err(internal)?;
                 Err(LoginError::InvalidCredentials)
             }
         }

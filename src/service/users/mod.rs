@@ -20,7 +20,7 @@ pub use directory::{
 };
 pub use login::LoginError;
 pub use password::Passwords;
-pub use throttle::{Limit, ThrottleKind, ThrottlePolicy};
+pub use throttle::{InFlight, Limit, ThrottleKind, ThrottlePolicy};
 pub use view::{NewUser, UserView};
 
 use crate::crypto::SystemKeys;
@@ -37,6 +37,8 @@ pub struct Users {
     pub keys: Arc<SystemKeys>,
     pub passwords: Arc<Passwords>,
     pub throttle: ThrottlePolicy,
+    /// Password checks running now, per account and address (this replica).
+    pub in_flight: Arc<InFlight>,
 }
 
 impl Users {

@@ -1,23 +1,27 @@
 //! Login throttling, per account and per client address.
 //!
 //! Counters live in the database (`login_failures`), so every replica sharing a
-//! PostgreSQL database sees the same counts. Each failure is one atomic upsert that
-//! counts it in the current fixed window and, when the count reaches the limit, locks the
-//! key for `lockout` seconds. A login is refused (without checking the password) while
-//! either its account or its address is locked; the answer carries the seconds left.
+//! PostgreSQL database sees the same counts. Every attempt is counted *before* its
+//! password is checked, in one atomic upsert per key that also locks the key for
+//! `lockout` seconds when the count reaches the limit; an attempt beyond the limit is
+//! refused without a check, with the seconds left. A success clears its account's count
+//! and gives its attempt back to its address. So however many attempts arrive at once,
+//! at most `max_failures` passwords per account are checked per window. On top of that,
+//! each replica runs at most `max_concurrent` checks at once per account and per address
+//! ([`InFlight`]).
 //!
 //! Keys are HMACs (under the system secret's `SecretCache` key, with a prefix of their
 //! own) of the normalised email and of the address, so the table holds neither emails nor
 //! IP addresses. Unknown emails are counted exactly like real ones: whether a lockout
 //! happens says nothing about whether the account exists.
 //!
-//! Concurrency: the lock check and the failure count are separate statements, so
-//! attempts already in flight when a key locks still finish; the overshoot is bounded by
-//! how many run at once. The count itself never loses an update.
 
+use crate::config::ThrottleSettings;
 use crate::crypto::{b64url, Purpose, SystemKeys};
 use crate::store::{Store, StoreResult};
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThrottleKind {
@@ -47,6 +51,24 @@ pub struct Limit {
 pub struct ThrottlePolicy {
     pub account: Limit,
     pub address: Limit,
+    /// Password checks at once per account and per address, per replica.
+    pub max_concurrent: usize,
+}
+
+impl ThrottlePolicy {
+    /// `identity.throttle`.
+    pub fn from_settings(t: &ThrottleSettings) -> ThrottlePolicy {
+        let limit = |l: &crate::config::ThrottleLimit| Limit {
+            max_failures: i64::from(l.max_failures),
+            window: l.window.as_secs(),
+            lockout: l.lockout.as_secs(),
+        };
+        ThrottlePolicy {
+            account: limit(&t.account),
+            address: limit(&t.address),
+            max_concurrent: t.max_concurrent as usize,
+        }
+    }
 }
 
 impl Default for ThrottlePolicy {
@@ -65,6 +87,7 @@ impl Default for ThrottlePolicy {
                 window: 15 * 60,
                 lockout: 15 * 60,
             },
+            max_concurrent: 2,
         }
     }
 }
@@ -112,47 +135,109 @@ fn address_key(addr: IpAddr) -> String {
     }
 }
 
-/// Seconds until the later of the two locks ends, if either is in force.
-pub(super) async fn locked_for(store: &Store, keys: &Keys, now: i64) -> StoreResult<Option<i64>> {
-    let until = store
-        .login_locked_until(
-            (ThrottleKind::Account.as_str(), &keys.account),
-            (ThrottleKind::Address.as_str(), &keys.address),
-        )
-        .await?;
-    Ok(until.filter(|u| *u > now).map(|u| u - now))
+/// What a reservation found: go ahead, or wait this many seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reserved {
+    Go,
+    Wait(u64),
 }
 
-/// Counts a failed attempt against both keys.
-pub(super) async fn record_failure(
+/// Reserves one attempt against both keys before the password is checked (see the
+/// module documentation); refused when either key has used up its attempts.
+pub(super) async fn reserve(
     store: &Store,
     policy: &ThrottlePolicy,
     keys: &Keys,
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Reserved> {
+    let mut wait = 0;
     for (kind, key) in [
         (ThrottleKind::Account, &keys.account),
         (ThrottleKind::Address, &keys.address),
     ] {
         let l = policy.limit(kind);
-        store
-            .login_failure_record(kind.as_str(), key, now, l.window, l.max_failures, l.lockout)
+        let (attempts, locked_until) = store
+            .login_attempt_reserve(kind.as_str(), key, now, l.window, l.max_failures, l.lockout)
             .await?;
+        if attempts > l.max_failures {
+            wait = wait.max((locked_until - now).max(1));
+        }
     }
-    // Old counters are useless; drop them now and then rather than on every failure.
+    // Old counters are useless; drop them now and then rather than on every attempt.
     if rand::random::<u8>() < 4 {
         let horizon = policy.account.window.max(policy.address.window);
         store.login_failures_prune(now - horizon, now).await?;
     }
-    Ok(())
+    Ok(if wait > 0 {
+        Reserved::Wait(wait as u64)
+    } else {
+        Reserved::Go
+    })
 }
 
-/// A successful login clears its account's counter (not its address's: one valid
-/// account must not let an address guess others' passwords without limit).
+/// A successful login clears its account's counter, and gives its reserved attempt back
+/// to its address (whose counter it does not clear: one valid account must not let an
+/// address guess others' passwords without limit).
 pub(super) async fn record_success(store: &Store, keys: &Keys) -> StoreResult<()> {
     store
         .login_failures_clear(ThrottleKind::Account.as_str(), &keys.account)
+        .await?;
+    store
+        .login_attempt_release(ThrottleKind::Address.as_str(), &keys.address)
         .await
+}
+
+/// Per replica, how many password checks may run at once for one key: however many
+/// requests arrive together, an account or an address keeps at most this many argon2
+/// runs busy (the rest are told to wait a second).
+#[derive(Debug, Default)]
+pub struct InFlight {
+    counts: Mutex<HashMap<String, usize>>,
+}
+
+/// Holds one slot for each key until dropped.
+pub(super) struct Slot<'a> {
+    owner: &'a InFlight,
+    keys: [String; 2],
+}
+
+impl InFlight {
+    pub(super) fn enter<'a>(&'a self, keys: &Keys, max: usize) -> Option<Slot<'a>> {
+        let mut counts = self.lock();
+        let names = [keys.account.clone(), keys.address.clone()];
+        if names
+            .iter()
+            .any(|k| counts.get(k).copied().unwrap_or(0) >= max)
+        {
+            return None;
+        }
+        for k in &names {
+            *counts.entry(k.clone()).or_insert(0) += 1;
+        }
+        Some(Slot {
+            owner: self,
+            keys: names,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+        // A panic while holding the lock leaves at worst a count one too high for a key.
+        self.counts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut counts = self.owner.lock();
+        for k in &self.keys {
+            if let Some(n) = counts.get_mut(k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    counts.remove(k);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 use super::login::{add_user, assert_invalid, assert_throttled, login, state, NOW, PASSWORD};
 use crate::helpers::Backend;
 use crate::on_both_backends;
+use portcullis::service::users::{LoginError, ThrottlePolicy, Users};
 
 on_both_backends!(
     repeated_failures_lock_the_account_until_the_lockout_ends,
     a_successful_login_resets_the_account_counter,
     repeated_failures_from_one_address_lock_that_address,
+    guesses_sent_at_once_get_no_more_checks_than_the_limit,
 );
 
 macro_rules! state_or_skip {
@@ -179,4 +181,60 @@ async fn repeated_failures_from_one_address_lock_that_address(backend: Backend) 
     )
     .await
     .unwrap();
+}
+
+/// Thirty wrong passwords for one account sent at once: at most five are checked, the
+/// rest are refused as throttled. The counter is reserved before the check, so this
+/// holds across replicas (the first round lifts the per-replica in-flight cap to show
+/// the database alone holds the line) and within one (the second keeps the cap).
+async fn guesses_sent_at_once_get_no_more_checks_than_the_limit(backend: Backend) {
+    let (state, _dir) = state_or_skip!(backend);
+    add_user(&state, "frank@example.com", false).await;
+    add_user(&state, "gina@example.com", false).await;
+    let uncapped = Users {
+        throttle: ThrottlePolicy {
+            max_concurrent: 1000,
+            ..state.throttle
+        },
+        in_flight: Default::default(),
+        ..state.clone()
+    };
+    let burst = |users: &Users, email: &'static str| {
+        let users = users.clone();
+        async move {
+            let attempts = (0..30).map(|i| {
+                let (users, from) = (users.clone(), format!("198.51.100.{i}"));
+                async move { login(&users, email, "nope nope", &from, NOW).await }
+            });
+            let results = futures::future::join_all(attempts).await;
+            let count = |f: fn(&LoginError) -> bool| {
+                results.iter().filter(|r| r.as_ref().is_err_and(f)).count()
+            };
+            let checked = count(|e| matches!(e, LoginError::InvalidCredentials));
+            let throttled = count(|e| matches!(e, LoginError::Throttled { .. }));
+            assert_eq!(checked + throttled, 30, "{email}: {results:?}");
+            checked
+        }
+    };
+
+    // Across replicas: the database reservation alone lets exactly five through...
+    assert_eq!(burst(&uncapped, "frank@example.com").await, 5);
+    // ...and the account is now locked, even for the right password.
+    assert_throttled(
+        login(
+            &uncapped,
+            "frank@example.com",
+            PASSWORD,
+            "203.0.113.9",
+            NOW + 1,
+        )
+        .await,
+        "locked after the burst",
+    );
+    // Within one replica, at most `max_concurrent` checks run at once for an account.
+    let checked = burst(&state, "gina@example.com").await;
+    assert!(
+        (1..=state.throttle.max_concurrent).contains(&checked),
+        "{checked} checks ran at once"
+    );
 }
