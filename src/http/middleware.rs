@@ -1,16 +1,17 @@
 //! The middleware stack shared by both routers.
 
+use super::cors::{self, CorsState};
 use super::{fallback, metrics, request_id, HttpState};
-use crate::config::{Cors, Settings};
+use crate::config::Settings;
+use crate::service::clients::Clients;
+use crate::service::oauth2::OAuth2;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -25,7 +26,18 @@ pub fn wrap(
     } else {
         &s.serve.admin
     };
-    let cors = listener.cors.enabled.then(|| cors_layer(&listener.cors));
+    // The public router always runs the CORS middleware: a client's own registered
+    // origins are honoured on the token, revocation and userinfo endpoints even when
+    // `serve.public.cors` is off. The admin router only when its CORS is on.
+    let cors = if name == "public" {
+        let clients = (Clients::from_ref(&state), OAuth2::from_ref(&state));
+        Some(CorsState::new(&listener.cors, Some(clients)))
+    } else {
+        listener
+            .cors
+            .enabled
+            .then(|| CorsState::new(&listener.cors, None))
+    };
     let metrics_state = metrics::MetricsLayerState {
         metrics: Arc::<metrics::Metrics>::from_ref(&state),
         router: name,
@@ -39,7 +51,7 @@ pub fn wrap(
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state);
     if let Some(cors) = cors {
-        router = router.layer(cors);
+        router = router.layer(axum::middleware::from_fn_with_state(cors, cors::middleware));
     }
     router
         .layer(axum::middleware::from_fn_with_state(metrics_state, metrics::record))
@@ -57,43 +69,4 @@ pub fn wrap(
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     super::ApiError::internal("a request handler panicked").into_response()
-}
-
-fn cors_layer(c: &Cors) -> CorsLayer {
-    let methods: Vec<Method> = c
-        .allowed_methods
-        .iter()
-        .filter_map(|m| m.parse().ok())
-        .collect();
-    let headers: Vec<HeaderName> = c
-        .allowed_headers
-        .iter()
-        .filter_map(|h| h.parse().ok())
-        .collect();
-    let exposed: Vec<HeaderName> = c
-        .exposed_headers
-        .iter()
-        .filter_map(|h| h.parse().ok())
-        .collect();
-    let origin = if c.allowed_origins.iter().any(|o| o == "*") {
-        // A wildcard with credentials is refused by browsers; mirror the origin instead,
-        // which is what Hydra (rs/cors) does.
-        AllowOrigin::mirror_request()
-    } else {
-        AllowOrigin::list(
-            c.allowed_origins
-                .iter()
-                .filter_map(|o| HeaderValue::from_str(o).ok()),
-        )
-    };
-    let mut layer = CorsLayer::new()
-        .allow_origin(origin)
-        .allow_methods(methods)
-        .allow_headers(headers)
-        .expose_headers(exposed)
-        .allow_credentials(c.allow_credentials);
-    if c.max_age > 0 {
-        layer = layer.max_age(Duration::from_secs(c.max_age));
-    }
-    layer
 }

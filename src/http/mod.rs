@@ -3,6 +3,7 @@
 //! pages. Handlers parse, call one service, render.
 
 pub mod admin;
+mod cors;
 pub mod error;
 pub mod extract;
 mod fallback;

@@ -5,6 +5,7 @@ pub mod authorize;
 pub mod claims;
 pub mod client;
 pub mod client_auth;
+pub mod cors;
 pub mod discovery;
 pub mod error;
 pub mod federation;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod clients;
 mod config_errors;
+mod cors;
 mod federation;
 mod firstparty;
 mod firstparty_config;
