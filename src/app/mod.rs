@@ -7,6 +7,7 @@
 //! module but the command line.
 
 pub mod cli;
+mod listen;
 mod services;
 pub mod system_secret;
 mod upstreams;
@@ -125,19 +126,19 @@ impl App {
             (public, self.public_router(), "public"),
             (admin, self.admin_router(), "admin"),
         ];
+        let limits = listen::Limits::from_settings(&self.settings.serve);
         for (listener, router, name) in routers {
             let Some(listener) = listener else { continue };
             let addr = listener.local_addr()?;
             tracing::info!(%addr, router = name, "listening");
+            if name == "admin" {
+                warn_if_exposed(&addr, &self.settings);
+            }
             let t = token.clone();
             tasks.spawn(async move {
-                axum::serve(
-                    listener,
-                    router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-                )
-                .with_graceful_shutdown(async move { t.cancelled().await })
-                .await
-                .with_context(|| format!("{name} server failed"))
+                listen::serve(listener, router, limits, t)
+                    .await
+                    .with_context(|| format!("{name} server failed"))
             });
         }
         let store = self.services.store.clone();
@@ -162,6 +163,20 @@ impl App {
         }
         store.close().await;
         result
+    }
+}
+
+/// The admin API can read private keys and accept any login: say so when it is
+/// reachable beyond this machine with nothing in front of it.
+fn warn_if_exposed(addr: &std::net::SocketAddr, s: &Settings) {
+    let admin = &s.serve.admin;
+    if !listen::is_loopback(addr) && admin.api_keys.is_empty() && admin.allowed_hosts.is_empty() {
+        tracing::warn!(
+            %addr,
+            "the admin port listens beyond loopback with no serve.admin.api_keys and no \
+             serve.admin.allowed_hosts: anyone who can reach it (or a web page, through DNS \
+             rebinding) can manage clients, keys and logins"
+        );
     }
 }
 

@@ -20,3 +20,11 @@ pub use model::*;
 pub use upstream::{ClaimPaths, UpstreamProvider, DEFAULT_ID_TOKEN_ALGS};
 pub use urls::{with_builtin_urls, Urls};
 pub use validate::MIN_SECRET_LEN;
+
+/// A `serve.trusted_proxies` entry: one address, or a CIDR range.
+pub fn parse_proxy(s: &str) -> Option<ipnet::IpNet> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}

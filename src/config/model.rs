@@ -76,6 +76,19 @@ pub struct Serve {
     pub request_body_limit: u64,
     /// Upper bound on handling one request.
     pub request_timeout: Ttl,
+    /// How long a client has to send a request's headers, counted from when the
+    /// connection opens or its previous answer was sent; so it is also how long an
+    /// idle kept-alive connection stays open.
+    pub header_read_timeout: Ttl,
+    /// A connection on which no byte moves either way for this long is closed (a body
+    /// that stops arriving, an answer nobody reads). Keep it above `request_timeout`.
+    pub idle_timeout: Ttl,
+    /// Connections open at once per listener; beyond it new ones wait to be accepted.
+    #[serde(deserialize_with = "lenient::u32")]
+    pub max_connections: u32,
+    /// Proxies whose `X-Forwarded-For` is believed for the client's address (IP
+    /// addresses or CIDR ranges); empty, the peer address is the client's.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Serve {
@@ -87,6 +100,10 @@ impl Default for Serve {
             tls: Tls::default(),
             request_body_limit: 1024 * 1024,
             request_timeout: Ttl(std::time::Duration::from_secs(30)),
+            header_read_timeout: Ttl(std::time::Duration::from_secs(10)),
+            idle_timeout: Ttl(std::time::Duration::from_secs(60)),
+            max_connections: 4096,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -96,9 +113,18 @@ impl Default for Serve {
 pub struct Listener {
     #[serde(deserialize_with = "lenient::port")]
     pub port: u16,
+    /// Empty: all interfaces for the public port, loopback for the admin port.
     pub host: String,
     pub cors: Cors,
     pub access_log: AccessLog,
+    /// Accepted `Host` header names (without port); empty accepts any, except that the
+    /// admin port with no `host` configured accepts only loopback names (`localhost`,
+    /// `*.localhost`, loopback addresses), which stops DNS rebinding.
+    pub allowed_hosts: Vec<String>,
+    /// Admin port only: bearer tokens that admin requests must present
+    /// (`Authorization: Bearer …`, the SDKs' access token); empty, no authentication
+    /// (as in Hydra). `/health/alive` and `/health/ready` stay open.
+    pub api_keys: Vec<Secret>,
 }
 
 impl Listener {

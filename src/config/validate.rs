@@ -48,6 +48,42 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
             }
         }
     }
+    if !s.serve.public.api_keys.is_empty() {
+        return Err(ConfigError::invalid(
+            "serve.public.api_keys",
+            "only the admin port takes API keys (serve.admin.api_keys)",
+        ));
+    }
+    for (i, key) in s.serve.admin.api_keys.iter().enumerate() {
+        if key.len() < MIN_SECRET_LEN {
+            return Err(ConfigError::invalid(
+                format!("serve.admin.api_keys[{i}]"),
+                format!("must be at least {MIN_SECRET_LEN} characters long"),
+            ));
+        }
+    }
+    for (i, p) in s.serve.trusted_proxies.iter().enumerate() {
+        if crate::config::parse_proxy(p).is_none() {
+            return Err(ConfigError::invalid(
+                format!("serve.trusted_proxies[{i}]"),
+                format!("{p:?} is not an IP address or CIDR range"),
+            ));
+        }
+    }
+    for (key, ttl) in [
+        ("serve.header_read_timeout", &s.serve.header_read_timeout),
+        ("serve.idle_timeout", &s.serve.idle_timeout),
+    ] {
+        if ttl.0.is_zero() {
+            return Err(ConfigError::invalid(key, "must be longer than zero"));
+        }
+    }
+    if s.serve.max_connections == 0 {
+        return Err(ConfigError::invalid(
+            "serve.max_connections",
+            "must be at least 1",
+        ));
+    }
     let t = &s.identity.throttle;
     for (key, value) in [
         (

@@ -191,14 +191,18 @@ where
     }
 }
 
-/// The address the connection came from (unspecified when the server runs without
-/// connection info, as in router-level tests): the login throttle's per-address key.
+/// The client's address: the one resolved through `serve.trusted_proxies` when set, else
+/// the one the connection came from (unspecified when the server runs without connection
+/// info, as in router-level tests). The login throttle's per-address key.
 pub struct PeerAddr(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(c) = parts.extensions.get::<super::client_addr::ClientAddr>() {
+            return Ok(PeerAddr(c.0));
+        }
         Ok(PeerAddr(
             parts
                 .extensions

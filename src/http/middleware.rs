@@ -1,6 +1,8 @@
 //! The middleware stack shared by both routers.
 
+use super::client_addr::{self, TrustedProxies};
 use super::cors::{self, CorsState};
+use super::guard::{self, Guard};
 use super::{fallback, metrics, request_id, HttpState};
 use crate::config::Settings;
 use crate::service::clients::Clients;
@@ -52,6 +54,19 @@ pub fn wrap(
         .with_state(state);
     if let Some(cors) = cors {
         router = router.layer(axum::middleware::from_fn_with_state(cors, cors::middleware));
+    }
+    if let Some(proxies) = TrustedProxies::new(&s.serve.trusted_proxies) {
+        router = router.layer(axum::middleware::from_fn_with_state(
+            proxies,
+            client_addr::middleware,
+        ));
+    }
+    // Outside CORS: a refused Host or a missing API key gets no CORS headers either.
+    if let Some(guard) = Guard::new(s, name == "admin") {
+        router = router.layer(axum::middleware::from_fn_with_state(
+            guard,
+            guard::middleware,
+        ));
     }
     router
         .layer(axum::middleware::from_fn_with_state(metrics_state, metrics::record))

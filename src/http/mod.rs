@@ -3,10 +3,12 @@
 //! pages. Handlers parse, call one service, render.
 
 pub mod admin;
+mod client_addr;
 mod cors;
 pub mod error;
 pub mod extract;
 mod fallback;
+mod guard;
 mod health;
 pub mod metrics;
 mod middleware;

@@ -1,6 +1,8 @@
 //! Start-up refusals with clear messages, through the library and the real binary.
 
-use crate::helpers::{base_settings, fresh_dsn, postgres_url, start, Backend, TEST_SECRET};
+use crate::helpers::{
+    base_settings, free_port, fresh_dsn, postgres_url, start, Backend, TEST_SECRET,
+};
 use portcullis::secret::Secret;
 use portcullis::{App, BuildOptions};
 use std::process::{Command, Stdio};
@@ -114,14 +116,6 @@ fn the_binary_prints_its_version() {
     let out = binary().arg("version").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// With no configuration at all the binary starts on an embedded SQLite database, serves

@@ -231,3 +231,12 @@ macro_rules! app_or_skip {
         }
     };
 }
+
+/// A port nothing listens on right now (for starting the binary).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -3,8 +3,10 @@
 
 mod helpers;
 
+mod admin_port;
 mod clients;
 mod config_errors;
+mod connections;
 mod cors;
 mod federation;
 mod firstparty;

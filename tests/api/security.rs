@@ -234,3 +234,50 @@ async fn an_unknown_client_id_costs_as_much_as_a_wrong_secret(backend: Backend) 
     assert!(unknown * 2 >= wrong, "unknown {unknown:?}, wrong {wrong:?}");
     assert!(unknown >= Duration::from_millis(15), "{unknown:?}");
 }
+
+/// Per-address throttling behind a load balancer (finding 9): with the proxy trusted,
+/// the address is the one it forwarded; without, `X-Forwarded-For` is the client's own
+/// claim and ignored (else anyone could rotate it to escape the address limit).
+#[tokio::test]
+async fn the_address_throttle_counts_the_forwarded_client_only_behind_trusted_proxies() {
+    for trusted in [true, false] {
+        let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
+            first_party(s);
+            s.identity.throttle.address.max_failures = 3;
+            if trusted {
+                s.serve.trusted_proxies = vec!["127.0.0.0/8".into()];
+            }
+        })
+        .await
+        else {
+            return;
+        };
+        register_cli(&app).await;
+        let login = |email: String, forwarded: &'static str| {
+            let (http, url) = (app.http.clone(), app.public_url("/api/v1/login"));
+            async move {
+                http.post(url)
+                    .header("X-Forwarded-For", forwarded)
+                    .json(&json!({"email": email, "password": "wrong password"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        // Three failures (different accounts) from one forwarded client.
+        for i in 0..3 {
+            let status = login(format!("user{i}@example.com"), "198.51.100.1").await;
+            assert_eq!(status, 401, "trusted={trusted}");
+        }
+        assert_eq!(
+            login("next@example.com".into(), "1.1.1.1, 198.51.100.1").await,
+            429,
+            "trusted={trusted}: the same client (a spoofed entry on the left changes nothing)"
+        );
+        // Another forwarded client: a fresh count only when the proxy is trusted.
+        let other = login("other@example.com".into(), "198.51.100.2").await;
+        assert_eq!(other, if trusted { 401 } else { 429 }, "trusted={trusted}");
+    }
+}

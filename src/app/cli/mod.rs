@@ -131,12 +131,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             which, no_migrate, ..
         } => {
             let s = settings(cli.config.as_ref())?;
-            let bind = |host: &str, port: u16| {
-                let host = if host.is_empty() { "0.0.0.0" } else { host };
-                format!("{host}:{port}")
+            // An unconfigured admin port listens on loopback only (Hydra: everywhere);
+            // the container image sets SERVE_ADMIN_HOST=0.0.0.0.
+            let bind = |host: &str, default: &str, port: u16| {
+                let host = if host.is_empty() { default } else { host };
+                if host.contains(':') && !host.starts_with('[') {
+                    format!("[{host}]:{port}")
+                } else {
+                    format!("{host}:{port}")
+                }
             };
-            let public_addr = bind(&s.serve.public.host, s.serve.public.port);
-            let admin_addr = bind(&s.serve.admin.host, s.serve.admin.port);
+            let public_addr = bind(&s.serve.public.host, "0.0.0.0", s.serve.public.port);
+            let admin_addr = bind(&s.serve.admin.host, "127.0.0.1", s.serve.admin.port);
             let app = App::build(
                 s,
                 BuildOptions {
