@@ -18,7 +18,8 @@
 //!
 //! Faults: [`FakeUpstream::set_fault`] changes every later token (and userinfo)
 //! response until it is set back to [`Fault::None`]; [`FakeUpstream::set_authorize_fault`]
-//! changes the NEXT authorization response only. Every request to `/authorize`,
+//! changes the NEXT authorization response only; [`FakeUpstream::set_discovery_broken`]
+//! makes discovery answer 503 until it is turned off again. Every request to `/authorize`,
 //! `/token`, `/userinfo` and `/logout` is recorded for assertions, including those
 //! that were rejected.
 //!
@@ -185,7 +186,9 @@ pub struct FakeUpstreamConfig {
     /// Ignored with [`ClientAuth::None`].
     pub client_secret: String,
     pub client_auth: ClientAuth,
-    /// `redirect_uri` must equal one of these exactly.
+    /// `redirect_uri` must equal one of these exactly (more can be added after the
+    /// start with [`FakeUpstream::add_redirect_uri`], for a relying party whose port is
+    /// only known once it runs).
     pub redirect_uris: Vec<String>,
     /// Allowed `post_logout_redirect_uri`s; empty: any is accepted.
     pub post_logout_redirect_uris: Vec<String>,
@@ -386,6 +389,9 @@ impl FakeUpstream {
         let inner = Inner {
             fault: Fault::None,
             authorize_fault: None,
+            discovery_broken: false,
+            redirect_uris: config.redirect_uris.clone(),
+            jwks_fetches: 0,
             user: config.user.clone(),
             signing_alg: config.signing_alg,
             keys,
@@ -487,6 +493,21 @@ impl FakeUpstream {
 
     pub fn fault(&self) -> Fault {
         self.shared.lock().fault.clone()
+    }
+
+    /// While `broken`, discovery answers 503 (the provider is down or misconfigured).
+    pub fn set_discovery_broken(&self, broken: bool) {
+        self.shared.lock().discovery_broken = broken;
+    }
+
+    /// Accepts `uri` as a redirect URI from now on, beside the configured ones.
+    pub fn add_redirect_uri(&self, uri: &str) {
+        self.shared.lock().redirect_uris.push(uri.to_owned());
+    }
+
+    /// How many times /jwks was fetched.
+    pub fn jwks_fetches(&self) -> usize {
+        self.shared.lock().jwks_fetches
     }
 
     /// Shapes the next authorization response only.
@@ -597,6 +618,10 @@ impl Shared {
 struct Inner {
     fault: Fault,
     authorize_fault: Option<AuthorizeFault>,
+    discovery_broken: bool,
+    /// The configured redirect URIs and those added since.
+    redirect_uris: Vec<String>,
+    jwks_fetches: usize,
     user: User,
     signing_alg: SigningAlg,
     keys: KeyRing,
@@ -861,6 +886,13 @@ fn redirect(location: &str) -> Response {
 }
 
 async fn discovery(State(s): State<Arc<Shared>>) -> Response {
+    if s.lock().discovery_broken {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "fake upstream: discovery is down",
+        )
+            .into_response();
+    }
     let c = &s.cfg;
     let mut doc = json!({
         "issuer": s.issuer,
@@ -889,7 +921,11 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Response {
 }
 
 async fn jwks(State(s): State<Arc<Shared>>) -> Response {
-    let set = s.lock().keys.jwks();
+    let set = {
+        let mut inner = s.lock();
+        inner.jwks_fetches += 1;
+        inner.keys.jwks()
+    };
     (
         [(header::CONTENT_TYPE, "application/jwk-set+json")],
         set.to_string(),
@@ -903,7 +939,7 @@ async fn authorize(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let query = decode_pairs(raw.unwrap_or_default().as_bytes());
-    let (fault, user) = {
+    let (fault, user, redirect_uris) = {
         let mut inner = s.lock();
         inner.authorize_log.push(RecordedRequest {
             method: "GET".into(),
@@ -912,13 +948,19 @@ async fn authorize(
             headers: header_pairs(&headers),
             form: Vec::new(),
         });
-        (inner.authorize_fault.take(), inner.user.clone())
+        (
+            inner.authorize_fault.take(),
+            inner.user.clone(),
+            inner.redirect_uris.clone(),
+        )
     };
     let p = |name: &str| find(&query, name);
     let cfg = &s.cfg;
 
     // Without a valid client and redirect URI, the error is shown, never redirected.
-    if let Some(dup) = duplicate(&query) {
+    // RFC 6749 §3.1: the parameters it defines must not repeat; other (extension)
+    // parameters may, as an operator's static `auth_query_params` list does.
+    if let Some(dup) = duplicate(&query).filter(|d| OAUTH_AUTHORIZE_PARAMS.contains(d)) {
         return (
             StatusCode::BAD_REQUEST,
             format!("duplicate parameter {dup}"),
@@ -931,7 +973,7 @@ async fn authorize(
     let Some(redirect_uri) = p("redirect_uri") else {
         return (StatusCode::BAD_REQUEST, "redirect_uri is required").into_response();
     };
-    if !cfg.redirect_uris.iter().any(|u| u == redirect_uri) {
+    if !redirect_uris.iter().any(|u| u == redirect_uri) {
         return (StatusCode::BAD_REQUEST, "redirect_uri is not registered").into_response();
     }
     let Ok(mut target) = Url::parse(redirect_uri) else {
@@ -1005,6 +1047,25 @@ async fn authorize(
     s.lock().codes.insert(code.clone(), grant);
     back(&mut target, &[("code", &code)])
 }
+
+/// The authorization request parameters that OAuth 2.0, PKCE and OpenID Connect define.
+const OAUTH_AUTHORIZE_PARAMS: [&str; 15] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "response_mode",
+    "prompt",
+    "max_age",
+    "login_hint",
+    "ui_locales",
+    "acr_values",
+    "request",
+];
 
 fn duplicate(pairs: &[(String, String)]) -> Option<&str> {
     pairs.iter().enumerate().find_map(|(i, (k, _))| {
