@@ -116,11 +116,45 @@ pub async fn start(settings: Settings, dir: tempfile::TempDir) -> TestApp {
 
 /// [`start`], with URLs naming `host` (it must resolve to 127.0.0.1). Two servers a test
 /// browser visits both need different hosts: cookies are per host, not per port.
-pub async fn start_on(mut settings: Settings, dir: tempfile::TempDir, host: &str) -> TestApp {
+pub async fn start_on(settings: Settings, dir: tempfile::TempDir, host: &str) -> TestApp {
+    start_bound(settings, dir, bind_on(host).await).await
+}
+
+/// A server's ports, bound before it starts: its URLs are known early, for a test that
+/// must register them somewhere (at an upstream provider) before the server is built.
+pub struct Bound {
+    public: TcpListener,
+    admin: TcpListener,
+    pub public_url: String,
+    pub admin_url: String,
+}
+
+impl Bound {
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{}", self.public_url, path)
+    }
+}
+
+/// Binds the public and admin ports on 127.0.0.1, with URLs naming `host`.
+pub async fn bind_on(host: &str) -> Bound {
     let public = TcpListener::bind("127.0.0.1:0").await.expect("bind public");
     let admin = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
-    let public_url = format!("http://{host}:{}", public.local_addr().unwrap().port());
-    let admin_url = format!("http://{host}:{}", admin.local_addr().unwrap().port());
+    Bound {
+        public_url: format!("http://{host}:{}", public.local_addr().unwrap().port()),
+        admin_url: format!("http://{host}:{}", admin.local_addr().unwrap().port()),
+        public,
+        admin,
+    }
+}
+
+/// [`start`] on ports bound already by [`bind_on`].
+pub async fn start_bound(mut settings: Settings, dir: tempfile::TempDir, bound: Bound) -> TestApp {
+    let Bound {
+        public,
+        admin,
+        public_url,
+        admin_url,
+    } = bound;
     if settings.urls.self_.issuer.is_none() {
         settings.urls.self_.issuer = Some(format!("{public_url}/"));
     }

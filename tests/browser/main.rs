@@ -1,7 +1,8 @@
 //! The built-in pages in a real browser: headless Chromium opens a client's
 //! authorization URL, the person signs in (after one typo), consents, and the client
 //! exchanges its code for an ID token with their roles and groups. Then the same pages
-//! at phone size, and signing out. Screenshots of every page are saved under
+//! at phone size, and signing out. `federation.rs`: signing in through an upstream
+//! provider's button. Screenshots of every page are saved under
 //! `target/browser-screenshots/`.
 
 #[path = "../api/helpers.rs"]
@@ -9,6 +10,7 @@ mod helpers;
 
 mod client_app;
 mod driver;
+mod federation;
 
 use client_app::{CLIENT_ID, CLIENT_SECRET, STATE};
 use fantoccini::{Client, Locator};
