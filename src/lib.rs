@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod http;
 pub mod jwk;
 pub mod model;
+pub mod outbound;
 pub mod paths;
 pub mod protocol;
 pub mod secret;

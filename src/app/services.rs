@@ -11,6 +11,7 @@ use crate::http::state::HttpParts;
 use crate::http::state::{Discovery, Health};
 use crate::http::HttpState;
 use crate::jwk::KeyManager;
+use crate::outbound::Outbound;
 use crate::protocol::client::Policy;
 use crate::protocol::discovery::{authorization_server_metadata, openid_configuration};
 use crate::protocol::flow::FlowConfig;
@@ -19,8 +20,9 @@ use crate::service::clients::{Clients, SecretVerifier};
 use crate::service::federation::Federation;
 use crate::service::firstparty::{FirstParty, FirstPartyConfig};
 use crate::service::flow::Flow;
+use crate::service::oauth2::client_jwks::ClientJwks;
 use crate::service::oauth2::{OAuth2, OAuth2Config, OAuth2Parts};
-use crate::service::upstreams::{LogoutHandoff, Outbound, Registry};
+use crate::service::upstreams::{LogoutHandoff, Registry};
 use crate::service::users::{Passwords, ThrottlePolicy, Users};
 use crate::store::Store;
 use anyhow::Context;
@@ -58,11 +60,14 @@ impl Services {
         // One argon2 runner (one permit pool) for client secrets and passwords alike.
         let argon2 = Arc::new(Argon2Runner::new(&settings.oauth2.hashers.argon2));
         let client_secrets = Arc::new(SecretVerifier::new(&keys, argon2.clone()));
+        // One connection pool for every request to another server.
+        let outbound = Outbound::new();
         let oauth2 = OAuth2::new(OAuth2Parts {
             store: store.clone(),
             keys: keys.clone(),
             jwks: jwks.clone(),
             client_secrets: client_secrets.clone(),
+            client_jwks: Arc::new(ClientJwks::new(outbound.clone())),
             cfg: OAuth2Config::from_settings(settings),
         });
         let clients = Clients {
@@ -74,7 +79,7 @@ impl Services {
         let registry = Arc::new(Registry::new(
             store.clone(),
             keys.clone(),
-            Outbound::new(),
+            outbound,
             super::upstreams::configured(settings)?,
         ));
         registry.spawn_refresh();

@@ -32,6 +32,7 @@ mod tokens;
 mod tokens_admin;
 mod tokens_code;
 mod tokens_jwt;
+mod tokens_jwt_fetch;
 mod tokens_refresh;
 mod tokens_support;
 mod ui;

@@ -20,14 +20,14 @@ on_both_backends!(
     an_exp_written_as_a_float_or_beyond_i64_cannot_pass_the_lifetime_cap,
 );
 
-struct Key {
-    kid: String,
+pub(crate) struct Key {
+    pub kid: String,
     enc: EncodingKey,
-    jwk: Value,
+    pub jwk: Value,
     public_pem: Vec<u8>,
 }
 
-fn rsa_key(kid: &str) -> Key {
+pub(crate) fn rsa_key(kid: &str) -> Key {
     let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let der = private.to_pkcs1_der().unwrap();
     let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
@@ -44,7 +44,7 @@ fn rsa_key(kid: &str) -> Key {
     }
 }
 
-fn claims(app: &TestApp, client: &str) -> Value {
+pub(crate) fn claims(app: &TestApp, client: &str) -> Value {
     json!({
         "iss": client,
         "sub": client,
@@ -55,13 +55,13 @@ fn claims(app: &TestApp, client: &str) -> Value {
     })
 }
 
-fn sign(key: &Key, claims: &Value) -> String {
+pub(crate) fn sign(key: &Key, claims: &Value) -> String {
     let mut h = Header::new(Algorithm::RS256);
     h.kid = Some(key.kid.clone());
     encode(&h, claims, &key.enc).unwrap()
 }
 
-async fn with_assertion(app: &TestApp, client: Option<&str>, assertion: &str) -> Answer {
+pub(crate) async fn with_assertion(app: &TestApp, client: Option<&str>, assertion: &str) -> Answer {
     let mut form = vec![
         ("grant_type", "client_credentials"),
         (

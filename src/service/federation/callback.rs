@@ -10,6 +10,7 @@ use super::Federation;
 use crate::crypto::constant_time_eq;
 use crate::model::flow::RejectError;
 use crate::model::identity::StatePurpose;
+use crate::outbound::json_object;
 use crate::paths::public::ui;
 use crate::protocol::authorize::response::merge_query;
 use crate::protocol::federation::account::{check_policy, profile, Refusal};
@@ -20,7 +21,6 @@ use crate::protocol::federation::state::{browser_tag, state_signature, RedirectV
 use crate::protocol::flow::cookies::RequestCookies;
 use crate::protocol::flow::login::AcceptLogin;
 use crate::service::flow::FlowError;
-use crate::service::upstreams::outbound::json_object;
 use serde_json::{json, Map, Value};
 
 /// Clock skew tolerated on `exp`, `iat` and `nbf`.

@@ -6,6 +6,7 @@
 //! names the token endpoint, `exp` is in the future, and `jti` is used once. Signature
 //! checks are done by the `jsonwebtoken` crate (AWS-LC backend).
 
+use super::client_jwks::Need;
 use super::OAuth2;
 use crate::model::Client;
 use crate::protocol::client_auth::{assertion_exp, registered_method, ASSERTION_ALGS};
@@ -13,29 +14,14 @@ use crate::protocol::error::OAuthError;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
 
-/// Fetched `jwks_uri` documents, refreshed after this long or when a kid is missing.
-const JWKS_CACHE_TTL: Duration = Duration::from_secs(300);
-const JWKS_MAX_ENTRIES: usize = 1000;
 /// How far in the future an assertion may expire (RFC 7523 §3 lets the server limit it).
 const MAX_ASSERTION_LIFETIME: i64 = 3600;
 /// Largest assertion accepted (a JWS with a 4096-bit RSA signature is ~1 KiB).
 const MAX_ASSERTION_LEN: usize = 16 * 1024;
-
-static JWKS_CACHE: LazyLock<Mutex<HashMap<String, (Instant, Value)>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-static HTTP: LazyLock<reqwest::Client> = LazyLock::new(|| {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_default()
-});
+/// Clock skew allowed on `exp`.
+const LEEWAY: i64 = 30;
 
 fn fail(hint: &str) -> OAuthError {
     OAuthError::invalid_client(hint)
@@ -91,14 +77,17 @@ impl OAuth2 {
         }
         let algorithm =
             Algorithm::from_str(&alg).map_err(|_| fail("Unsupported signing algorithm."))?;
-        let key = find_key(&client, header.kid.as_deref()).await?;
+        // Claims that cannot be right for this client are refused before any key is
+        // looked for, so only a plausible assertion can cause a jwks_uri fetch.
+        plausible(assertion, &client.client_id, &self.cfg.token_endpoint, now)?;
+        let key = self.find_key(&client, header.kid.as_deref()).await?;
 
         let mut v = Validation::new(algorithm);
         v.set_audience(&[&self.cfg.token_endpoint]);
         v.set_issuer(&[&client.client_id]);
         v.sub = Some(client.client_id.clone());
         v.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-        v.leeway = 30;
+        v.leeway = LEEWAY as u64;
         let data = jsonwebtoken::decode::<Value>(assertion, &key, &v).map_err(|e| {
             fail(&format!(
                 "Unable to verify the integrity of the 'client_assertion' value: {e}."
@@ -126,53 +115,81 @@ impl OAuth2 {
     }
 }
 
-/// The verification key: by `kid` from the client's `jwks`, or from `jwks_uri` (cached,
-/// fetched again once when the kid is unknown, so key rotation works).
-async fn find_key(client: &Client, kid: Option<&str>) -> Result<DecodingKey, OAuthError> {
-    if let Some(set) = &client.jwks {
-        return pick(set, kid);
-    }
-    if client.jwks_uri.is_empty() {
-        return Err(fail("The OAuth 2.0 Client has no JSON Web Keys (jwks or jwks_uri) to verify the assertion with."));
-    }
-    if let Some(set) = cached(&client.jwks_uri) {
-        if let Ok(k) = pick(&set, kid) {
-            return Ok(k);
+impl OAuth2 {
+    /// The verification key: by `kid` from the client's `jwks`, or from its `jwks_uri`
+    /// (see `client_jwks` for caching and the refetch limits).
+    async fn find_key(
+        &self,
+        client: &Client,
+        kid: Option<&str>,
+    ) -> Result<DecodingKey, OAuthError> {
+        if let Some(set) = &client.jwks {
+            return pick(set, kid).map_err(|e| e.error);
+        }
+        if client.jwks_uri.is_empty() {
+            return Err(fail("The OAuth 2.0 Client has no JSON Web Keys (jwks or jwks_uri) to verify the assertion with."));
+        }
+        let get = |need| {
+            self.client_jwks
+                .set(&client.client_id, &client.jwks_uri, need)
+        };
+        let unreachable = |e: super::client_jwks::FetchError| {
+            tracing::warn!(error = %e, client_id = %client.client_id, "cannot fetch a client's jwks_uri");
+            fail("Unable to fetch the JSON Web Keys from the OAuth 2.0 Client's jwks_uri.")
+        };
+        if let Some(set) = get(Need::Any).await.map_err(unreachable)? {
+            match pick(&set, kid) {
+                Err(e) if e.is_no_match => {}
+                other => return other.map_err(|e| e.error),
+            }
+        }
+        // The cached set lacks the kid: the client may have rotated its keys.
+        match get(Need::Newer).await.map_err(unreachable)? {
+            Some(set) => pick(&set, kid).map_err(|e| e.error),
+            None => Err(no_match()),
         }
     }
-    let set = fetch(&client.jwks_uri).await?;
-    pick(&set, kid)
 }
 
-fn cached(uri: &str) -> Option<Value> {
-    let cache = JWKS_CACHE.lock().ok()?;
-    let (at, v) = cache.get(uri)?;
-    (at.elapsed() < JWKS_CACHE_TTL).then(|| v.clone())
-}
-
-async fn fetch(uri: &str) -> Result<Value, OAuthError> {
-    let unreachable = |e: reqwest::Error| {
-        tracing::warn!(error = %e, "cannot fetch a client's jwks_uri");
-        fail("Unable to fetch the JSON Web Keys from the OAuth 2.0 Client's jwks_uri.")
+/// The unverified claims an assertion for `client_id` must have: `iss` and `sub` the
+/// client, `aud` the token endpoint, an `exp` not in the past. The signature is checked
+/// later; this only keeps junk from costing a fetch.
+fn plausible(assertion: &str, client_id: &str, audience: &str, now: i64) -> Result<(), OAuthError> {
+    let bad = || {
+        fail("Unable to verify the integrity of the 'client_assertion' value: its claims do not fit this client or this server.")
     };
-    let resp = HTTP.get(uri).send().await.map_err(unreachable)?;
-    if !resp.status().is_success() {
-        return Err(fail(
-            "The OAuth 2.0 Client's jwks_uri did not answer with 200 OK.",
-        ));
+    let payload = assertion.split('.').nth(1).ok_or_else(bad)?;
+    let bytes = crate::crypto::b64url_decode(payload).ok_or_else(bad)?;
+    let claims: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    let is_client = |k: &str| claims.get(k).and_then(Value::as_str) == Some(client_id);
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(a)) => a == audience,
+        Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(audience)),
+        _ => false,
+    };
+    let exp_ok = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .is_some_and(|exp| exp + LEEWAY as f64 >= now as f64);
+    if is_client("iss") && is_client("sub") && aud_ok && exp_ok {
+        Ok(())
+    } else {
+        Err(bad())
     }
-    let set: Value = resp.json().await.map_err(unreachable)?;
-    if let Ok(mut cache) = JWKS_CACHE.lock() {
-        if cache.len() >= JWKS_MAX_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(uri.to_string(), (Instant::now(), set.clone()));
-    }
-    Ok(set)
+}
+
+fn no_match() -> OAuthError {
+    fail("No JSON Web Key of the OAuth 2.0 Client matches the 'kid' of the client assertion.")
+}
+
+/// A failed [`pick`]: whether it was for want of a matching key (worth a refetch).
+struct PickError {
+    error: OAuthError,
+    is_no_match: bool,
 }
 
 /// Picks the signing key named `kid` (or the only signing key when no kid is given).
-fn pick(set: &Value, kid: Option<&str>) -> Result<DecodingKey, OAuthError> {
+fn pick(set: &Value, kid: Option<&str>) -> Result<DecodingKey, PickError> {
     let keys: Vec<Jwk> = set
         .get("keys")
         .and_then(Value::as_array)
@@ -194,9 +211,12 @@ fn pick(set: &Value, kid: Option<&str>) -> Result<DecodingKey, OAuthError> {
         None if keys.len() == 1 => keys.first(),
         None => None,
     }
-    .ok_or_else(|| {
-        fail("No JSON Web Key of the OAuth 2.0 Client matches the 'kid' of the client assertion.")
+    .ok_or(PickError {
+        error: no_match(),
+        is_no_match: true,
     })?;
-    DecodingKey::from_jwk(jwk)
-        .map_err(|_| fail("The matching JSON Web Key of the OAuth 2.0 Client is not usable."))
+    DecodingKey::from_jwk(jwk).map_err(|_| PickError {
+        error: fail("The matching JSON Web Key of the OAuth 2.0 Client is not usable."),
+        is_no_match: false,
+    })
 }

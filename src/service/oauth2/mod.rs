@@ -4,6 +4,7 @@
 
 pub mod client_assertion;
 pub mod client_auth;
+pub mod client_jwks;
 pub mod flush;
 pub mod introspect;
 pub mod issue;
@@ -18,6 +19,7 @@ use crate::jwk::KeyManager;
 use crate::protocol::error::{ErrorStyle, OAuthError};
 use crate::service::clients::SecretVerifier;
 use crate::store::{Store, StoreError};
+use client_jwks::ClientJwks;
 use std::sync::Arc;
 
 /// What the OAuth 2.0 use cases need, built once. One `Arc`: the token and
@@ -31,6 +33,8 @@ pub struct OAuth2Parts {
     pub keys: Arc<SystemKeys>,
     pub jwks: Arc<KeyManager>,
     pub client_secrets: Arc<SecretVerifier>,
+    /// Clients' `jwks_uri` key sets (`private_key_jwt`).
+    pub client_jwks: Arc<ClientJwks>,
     pub cfg: OAuth2Config,
 }
 

@@ -5,9 +5,8 @@
 //! flow, so the flow can use it for logout.
 
 pub mod logout;
-pub mod outbound;
 pub mod registry;
 
+pub use crate::outbound::{Outbound, OutboundError};
 pub use logout::LogoutHandoff;
-pub use outbound::{Outbound, OutboundError};
 pub use registry::{Provider, Registry, Source, Status};

@@ -7,11 +7,11 @@
 //! (every [`REFRESH`]; while unavailable at every sweep) and on use when stale (an
 //! unavailable provider is tried again on use after [`RETRY`]).
 
-use super::outbound::{Outbound, OutboundError};
 use crate::config::UpstreamProvider;
 use crate::crypto::seal::{self, Binding};
 use crate::crypto::SystemKeys;
 use crate::model::identity::StoredProvider;
+use crate::outbound::{Outbound, OutboundError};
 use crate::protocol::federation::metadata::{self, ProviderMetadata};
 use crate::protocol::federation::provider::{check, Endpoints, ProviderDef, ResolvedSecret};
 use crate::secret::Secret;

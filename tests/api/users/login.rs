@@ -148,39 +148,36 @@ async fn every_login_failure_gives_the_same_answer(backend: Backend) {
 /// interleaved runs, so other load on the machine does not decide the result.
 async fn an_unknown_email_costs_as_much_as_a_wrong_password(backend: Backend) {
     let (state, _dir) = state_or_skip!(backend, false);
-    for u in ["u0@example.com", "u1@example.com"] {
-        add_user(&state, u, false).await;
+    for i in 0..9 {
+        add_user(&state, &format!("u{i}@example.com"), false).await;
     }
+    // Up to three rounds of six: a round where a burst of other load landed on one side
+    // only is measured again (the full suite runs many tests at once on two cores).
     let (mut unknown, mut wrong) = (Duration::MAX, Duration::MAX);
-    for i in 0..6 {
-        let from = format!("192.0.2.{}", 100 + i);
-        let t = Instant::now();
-        assert_invalid(
-            login(
+    for round in 0..3 {
+        (unknown, wrong) = (Duration::MAX, Duration::MAX);
+        for i in 0..6 {
+            let from = format!("192.0.2.{}", 100 + round * 10 + i);
+            let t = Instant::now();
+            let r = login(
                 &state,
-                &format!("nobody{i}@example.com"),
+                &format!("nobody{round}-{i}@example.com"),
                 "nope nope",
                 &from,
                 NOW,
             )
-            .await,
-            "unknown",
-        );
-        unknown = unknown.min(t.elapsed());
-        let t = Instant::now();
-        // Three failures per account stay under the account limit.
-        assert_invalid(
-            login(
-                &state,
-                &format!("u{}@example.com", i % 2),
-                "nope nope",
-                &from,
-                NOW,
-            )
-            .await,
-            "wrong",
-        );
-        wrong = wrong.min(t.elapsed());
+            .await;
+            assert_invalid(r, "unknown");
+            unknown = unknown.min(t.elapsed());
+            let t = Instant::now();
+            // Two failures per account per round stay under the account limit.
+            let user = format!("u{}@example.com", round * 3 + i % 3);
+            assert_invalid(login(&state, &user, "nope nope", &from, NOW).await, "wrong");
+            wrong = wrong.min(t.elapsed());
+        }
+        if unknown * 2 >= wrong {
+            break;
+        }
     }
     assert!(
         unknown * 2 >= wrong,

@@ -1,6 +1,6 @@
-//! Requests to upstream providers: no redirects followed, a time limit per request, and
-//! answers read only up to a size cap, so a slow, redirecting or flooding provider
-//! costs a bounded amount and never a 500.
+//! Requests to other servers (upstream providers; clients' `jwks_uri`): no redirects
+//! followed, a time limit per request, and answers read only up to a size cap, so a
+//! slow, redirecting or flooding server costs a bounded amount and never a 500.
 
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ pub enum OutboundError {
     Unreachable(String),
     #[error("the provider answered with status {0}")]
     Status(u16),
-    #[error("the provider's answer is larger than {MAX_ANSWER} bytes")]
+    #[error("the answer is larger than allowed")]
     TooLarge,
     #[error("the provider's answer is not a JSON object: {0}")]
     BadJson(String),
@@ -60,7 +60,22 @@ impl Outbound {
         if let Some(token) = bearer {
             req = req.bearer_auth(token);
         }
-        read(req.send().await).await
+        read(req.send().await, MAX_ANSWER).await
+    }
+
+    /// GET `url` as JSON, reading at most `max` bytes of the answer.
+    pub async fn get_limited(
+        &self,
+        url: &str,
+        timeout: Duration,
+        max: usize,
+    ) -> Result<Vec<u8>, OutboundError> {
+        let req = self
+            .http
+            .get(url)
+            .timeout(timeout)
+            .header(reqwest::header::ACCEPT, "application/json");
+        read(req.send().await, max).await
     }
 
     /// POST a form to `url` with an optional `Authorization` header; the body of a 2xx
@@ -81,7 +96,7 @@ impl Outbound {
         if let Some(a) = authorization {
             req = req.header(reqwest::header::AUTHORIZATION, a);
         }
-        read(req.send().await).await
+        read(req.send().await, MAX_ANSWER).await
     }
 }
 
@@ -94,18 +109,21 @@ fn send_error(e: reqwest::Error) -> OutboundError {
     }
 }
 
-async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Vec<u8>, OutboundError> {
+async fn read(
+    sent: Result<reqwest::Response, reqwest::Error>,
+    max: usize,
+) -> Result<Vec<u8>, OutboundError> {
     let mut resp = sent.map_err(send_error)?;
     let status = resp.status();
     if !status.is_success() {
         return Err(OutboundError::Status(status.as_u16()));
     }
-    if resp.content_length().is_some_and(|n| n > MAX_ANSWER as u64) {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
         return Err(OutboundError::TooLarge);
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(send_error)? {
-        if body.len() + chunk.len() > MAX_ANSWER {
+        if body.len() + chunk.len() > max {
             return Err(OutboundError::TooLarge);
         }
         body.extend_from_slice(&chunk);
