@@ -13,6 +13,7 @@ on_both_backends!(
     rp_initiated_logout_notifies_clients_on_the_front_and_back_channel,
     rp_initiated_logout_refuses_bad_hints_and_unregistered_redirects,
     a_rejected_logout_keeps_the_session,
+    an_id_token_hint_ends_only_the_session_of_the_browser_that_holds_it,
 );
 
 const BYE: &str = "https://app.example/bye";
@@ -303,4 +304,67 @@ async fn a_rejected_logout_keeps_the_session(backend: Backend) {
     .await;
     assert_eq!(a.status, StatusCode::CONFLICT);
     assert!(skips_login(&app, &b).await, "still logged in");
+}
+
+/// Hydra 1.9 ends the session an ID token hint names for whoever opens the logout link,
+/// and creates a logout request (whose page shows the account) for them. Here another
+/// browser holding someone's ID token only gets sent on to the post-logout URI: no
+/// logout request, and the session lives on.
+async fn an_id_token_hint_ends_only_the_session_of_the_browser_that_holds_it(backend: Backend) {
+    let app = app_or_skip!(backend);
+    create_client(&app, "app", json!({"post_logout_redirect_uris": [BYE]})).await;
+    let victim = browser();
+    let sid = logged_in(&app, &victim).await;
+    let (kid, key) = id_token_key(&app).await;
+    let claims = json!({"iss": app.public_url("/"), "sub": "alice", "aud": "app", "iat": now() - 10, "sid": sid});
+    let url = app.public_url(&format!(
+        "/oauth2/sessions/logout?id_token_hint={}&post_logout_redirect_uri={BYE}&state=st-12345678",
+        sign(&kid, &key, &claims)
+    ));
+
+    // Another browser (no cookie), and one with its own session: straight to the URI.
+    let stranger = browser();
+    assert_eq!(
+        follow(&stranger, &url).await,
+        format!("{BYE}?state=st-12345678")
+    );
+    let other = browser();
+    logged_in(&app, &other).await;
+    assert_eq!(
+        follow(&other, &url).await,
+        format!("{BYE}?state=st-12345678")
+    );
+    assert!(skips_login(&app, &victim).await, "the session lives on");
+    assert!(
+        skips_login(&app, &other).await,
+        "the other browser's session too"
+    );
+
+    // The browser that holds the session gets the logout request as before.
+    let challenge = logout_challenge(&app, &follow(&victim, &url).await);
+    let a = admin(
+        &app,
+        Method::GET,
+        &format!("/oauth2/auth/requests/logout?logout_challenge={challenge}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (a.body["subject"].as_str(), a.body["sid"].as_str()),
+        (Some("alice"), Some(sid.as_str()))
+    );
+    // Accepted, but finished by a browser without the session: nothing ends.
+    let to = admin(
+        &app,
+        Method::PUT,
+        &format!("/oauth2/auth/requests/logout/accept?logout_challenge={challenge}"),
+        None,
+    )
+    .await;
+    let verifier_url = to.body["redirect_to"].as_str().unwrap();
+    assert_eq!(
+        follow(&stranger, verifier_url).await,
+        format!("{BYE}?state=st-12345678")
+    );
+    assert!(skips_login(&app, &victim).await, "still signed in");
 }

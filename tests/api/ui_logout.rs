@@ -31,8 +31,22 @@ async fn the_logout_page_signs_out_only_after_confirmation(backend: Backend) {
         "login skipped: {to}"
     );
 
+    // The same logout link opened in another browser names no one.
+    let mine = open_logout(&app, &b).await;
+    let link = app.public_url(&format!(
+        "/ui/logout?logout_challenge={}",
+        mine.field("logout_challenge").unwrap()
+    ));
+    let elsewhere = get_page(&browser(), &link).await;
+    assert_eq!(elsewhere.status, 200);
+    assert!(
+        !elsewhere.html.contains("alice@example.com"),
+        "{}",
+        elsewhere.html
+    );
+
     // "Sign out": the flow ends the session; the next flow asks for a password again.
-    let r = submit_logout(&app, &b, open_logout(&app, &b).await, "logout").await;
+    let r = submit_logout(&app, &b, mine, "logout").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let back = r.headers()["location"].to_str().unwrap().to_string();
     assert!(param(&back, "logout_verifier").is_some(), "{back}");

@@ -6,6 +6,7 @@ use super::csrf::{self, CsrfSession};
 use super::html::{self, esc};
 use super::{Ctx, UiReply};
 use crate::paths::public::ui::LOGOUT;
+use crate::protocol::flow::cookies::{session_id_from, AUTH_SESSION};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,7 +27,17 @@ pub async fn show(ctx: &Ctx<'_>, challenge: &str) -> UiReply {
         Ok(r) => r,
         Err(e) => return UiReply::from_flow(e),
     };
-    let who = match ctx.active_user(&req.subject).await {
+    // The account is named only to the browser whose session this logout ends: a
+    // challenge link opened anywhere else shows no personal data.
+    let own = ctx
+        .cookies()
+        .read(ctx.jar, AUTH_SESSION)
+        .is_some_and(|p| session_id_from(&p, ctx.now) == Some(req.sid.as_str()));
+    let who = match if own {
+        ctx.active_user(&req.subject).await
+    } else {
+        Ok(None)
+    } {
         Ok(Some(u)) => format!(
             "<p class=\"muted\">Signed in as <strong>{}</strong></p>",
             esc(&u.email)

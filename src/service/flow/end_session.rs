@@ -115,12 +115,15 @@ impl Flow {
                 logout_state,
                 &self.cfg.post_logout_url,
             )?;
-            let session = self
-                .store
-                .get_login_session(&h.sid)
-                .await
-                .map_err(OAuthError::from)?;
-            let Some(session) = session.filter(|s| s.remember) else {
+            // Only the browser holding the session the hint names may end it (Hydra 1.9
+            // ends it for anyone holding the ID token, and its logout page then shows
+            // that person's account to whoever opened the link). Otherwise this is a
+            // logout of nothing: straight on to the client's post-logout URI.
+            let current = self.cookie_session(jar, now).await?;
+            let Some(session) = current.filter(|s| s.id == h.sid) else {
+                tracing::info!(
+                    "logout: the id_token_hint names a session this browser does not hold"
+                );
                 return Ok(BrowserReply::redirect(&request.redirect_to, Vec::new()));
             };
             request.subject = session.subject;
@@ -165,12 +168,11 @@ impl Flow {
                 "The logout request has expired, please try again.",
             ));
         }
-        if !request.rp_initiated {
-            // The user may have logged out in another tab, or logged in as someone else.
-            let current = self.cookie_session(jar, now).await?;
-            if current.is_none_or(|s| s.subject != request.subject) {
-                return Ok(BrowserReply::redirect(&request.redirect_to, Vec::new()));
-            }
+        // The browser finishing the logout must still hold the session (it may have
+        // logged out in another tab, or in as someone else, or be another browser).
+        let current = self.cookie_session(jar, now).await?;
+        if current.is_none_or(|s| s.subject != request.subject) {
+            return Ok(BrowserReply::redirect(&request.redirect_to, Vec::new()));
         }
         let cookies = self.cfg.cookies.clear(AUTH_SESSION);
         let store = &self.store;
