@@ -141,6 +141,17 @@ impl App {
                     .with_context(|| format!("{name} server failed"))
             });
         }
+        if self.settings.janitor.enabled {
+            let j = &self.settings.janitor;
+            let janitor = crate::service::janitor::Janitor {
+                oauth2: self.services.oauth2.clone(),
+                store: self.services.store.clone(),
+                interval: j.interval.0,
+                batch: i64::from(j.batch_size),
+            };
+            let clock = <Clock as axum::extract::FromRef<HttpState>>::from_ref(&self.state);
+            janitor.spawn(clock, token.clone());
+        }
         let store = self.services.store.clone();
         tracing::info!(
             startup_ms = self.started.elapsed().as_millis() as u64,

@@ -24,6 +24,32 @@ pub struct Settings {
     pub oidc: Oidc,
     pub webfinger: Webfinger,
     pub identity: Identity,
+    pub janitor: Janitor,
+}
+
+/// The built-in janitor (not in Hydra, which has a separate `hydra janitor` command):
+/// deletes expired tokens, codes, flow requests and sign-in states in the background.
+/// Safe on every replica at once (batched, idempotent deletes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Janitor {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    /// Time between rounds (each replica adds up to 10% at random, so they spread out).
+    pub interval: Ttl,
+    /// Rows per delete statement.
+    #[serde(deserialize_with = "lenient::u32")]
+    pub batch_size: u32,
+}
+
+impl Default for Janitor {
+    fn default() -> Self {
+        Janitor {
+            enabled: true,
+            interval: Ttl::minutes(10),
+            batch_size: 500,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -41,6 +67,7 @@ impl Default for Settings {
             oidc: Oidc::default(),
             webfinger: Webfinger::default(),
             identity: Identity::default(),
+            janitor: Janitor::default(),
         }
     }
 }

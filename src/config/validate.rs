@@ -78,6 +78,12 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
             return Err(ConfigError::invalid(key, "must be longer than zero"));
         }
     }
+    if s.janitor.interval.0.is_zero() || s.janitor.batch_size == 0 {
+        return Err(ConfigError::invalid(
+            "janitor",
+            "interval and batch_size must be above zero (turn it off with janitor.enabled: false)",
+        ));
+    }
     if s.serve.max_connections == 0 {
         return Err(ConfigError::invalid(
             "serve.max_connections",

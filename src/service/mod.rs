@@ -6,6 +6,7 @@ pub mod clients;
 pub mod federation;
 pub mod firstparty;
 pub mod flow;
+pub mod janitor;
 pub mod oauth2;
 pub mod upstreams;
 pub mod users;

@@ -23,6 +23,7 @@ mod flow_logout;
 mod flow_support;
 mod hardening;
 mod health;
+mod janitor;
 mod keys;
 mod oidc_rp;
 mod readiness;
