@@ -10,15 +10,15 @@ pub const MAX_ANSWER: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutboundError {
-    #[error("the provider did not answer in time")]
+    #[error("the server did not answer in time")]
     Timeout,
-    #[error("the provider could not be reached: {0}")]
+    #[error("the server could not be reached: {0}")]
     Unreachable(String),
-    #[error("the provider answered with status {0}")]
+    #[error("the server answered with status {0}")]
     Status(u16),
     #[error("the answer is larger than allowed")]
     TooLarge,
-    #[error("the provider's answer is not a JSON object: {0}")]
+    #[error("the answer is not a JSON object: {0}")]
     BadJson(String),
 }
 

@@ -42,9 +42,9 @@ impl From<ProviderError> for ApiError {
                 format!("Field {}: {}", i.key, i.message),
             ),
             ProviderError::NotFound => ApiError::not_found("Unable to locate the resource"),
-            e @ (ProviderError::ReadOnly(_) | ProviderError::Exists(_)) => {
-                ApiError::conflict(e.to_string())
-            }
+            e @ (ProviderError::ReadOnly(_)
+            | ProviderError::Exists(_)
+            | ProviderError::IssuerTaken(_)) => ApiError::conflict(e.to_string()),
             ProviderError::Store(e) => e.into(),
             ProviderError::Internal(e) => ApiError::internal(e),
         }

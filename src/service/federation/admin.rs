@@ -23,6 +23,9 @@ pub enum ProviderError {
     ReadOnly(String),
     #[error("an identity provider with id {0:?} exists already")]
     Exists(String),
+    /// Links are by (issuer, subject): two providers for one issuer would share them.
+    #[error("the identity provider {0:?} has this issuer already")]
+    IssuerTaken(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -95,6 +98,7 @@ impl Federation {
         if self.registry.configured(&body.id).is_some() {
             return Err(ProviderError::Exists(body.id));
         }
+        self.issuer_free(&body.id, &body.issuer).await?;
         let row = self.stored(body, None, now)?;
         self.store
             .provider_insert(&row)
@@ -127,7 +131,14 @@ impl Federation {
             .await?
             .ok_or(ProviderError::NotFound)?;
         body.id = id.to_string();
-        let mut row = self.stored(body, existing.client_secret.as_deref(), now)?;
+        self.issuer_free(id, &body.issuer).await?;
+        // Switching to a public client drops the stored secret rather than refusing it.
+        let kept = if body.authentication_method == "none" {
+            None
+        } else {
+            existing.client_secret.as_deref()
+        };
+        let mut row = self.stored(body, kept, now)?;
         row.created_at = existing.created_at;
         if !self.store.provider_replace(&row).await? {
             return Err(ProviderError::NotFound);
@@ -138,6 +149,18 @@ impl Federation {
             .await?
             .ok_or(ProviderError::NotFound)?;
         Ok(self.view(&p, false).await)
+    }
+
+    /// Refuses an issuer another provider (configured or stored) already has, as the
+    /// configuration check does.
+    async fn issuer_free(&self, id: &str, issuer: &str) -> Result<(), ProviderError> {
+        let norm = |s: &str| s.trim().trim_end_matches('/').to_string();
+        for p in self.registry.list().await? {
+            if p.def.id != id && norm(&p.def.issuer) == norm(issuer) {
+                return Err(ProviderError::IssuerTaken(p.def.id.clone()));
+            }
+        }
+        Ok(())
     }
 
     pub async fn delete_provider(&self, id: &str) -> Result<(), ProviderError> {

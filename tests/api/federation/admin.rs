@@ -20,6 +20,7 @@ on_both_backends!(
     configured_providers_are_read_only_and_ids_are_unique,
     invalid_provider_bodies_are_refused_naming_the_field,
     the_stored_client_secret_is_not_in_the_database_in_plain_text,
+    an_issuer_already_used_is_a_conflict_and_switching_to_public_drops_the_secret,
 );
 
 /// A provider's settings for the API: the fake as [`PROVIDER`].
@@ -329,4 +330,40 @@ async fn the_stored_client_secret_is_not_in_the_database_in_plain_text(backend: 
         !sealed.windows(secret.len()).any(|w| w == secret),
         "the secret is stored in plain text"
     );
+}
+
+/// Links are by (issuer, subject), so two providers for one issuer would share them:
+/// the configuration refuses that at start, and the API now does too. A PUT to
+/// `authentication_method: none` without a secret used to fail because the stored
+/// secret was kept; it is dropped instead.
+async fn an_issuer_already_used_is_a_conflict_and_switching_to_public_drops_the_secret(
+    backend: Backend,
+) {
+    let Some((fake, down)) = fake_and_empty_server(backend).await else {
+        return;
+    };
+    let a = create(&down, "/identity/providers", api_body(&fake)).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    let mut twin = api_body(&fake);
+    twin["id"] = json!("twin");
+    twin["issuer"] = json!(format!("{}/", fake.issuer().trim_end_matches('/')));
+    let a = create(&down, "/identity/providers", twin).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{:?}", a.body);
+    assert!(
+        a.body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains(PROVIDER),
+        "{:?}",
+        a.body
+    );
+
+    let mut public = api_body(&fake);
+    public.as_object_mut().unwrap().remove("client_secret");
+    public["authentication_method"] = json!("none");
+    let path = format!("/identity/providers/{PROVIDER}");
+    let a = admin(&down, Method::PUT, &path, Some(public)).await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    // A public client sends no secret: no header to show.
+    assert_eq!(a.body["oidc"]["authentication_header"], "", "{:?}", a.body);
 }
