@@ -18,6 +18,7 @@ use crate::protocol::flow::FlowConfig;
 use crate::secret::Secret;
 use crate::service::clients::{Clients, SecretVerifier};
 use crate::service::federation::Federation;
+use crate::service::firstparty::default_client::{ensure_default_client, DEFAULT_CLIENT_ID};
 use crate::service::firstparty::{FirstParty, FirstPartyConfig};
 use crate::service::flow::Flow;
 use crate::service::oauth2::client_jwks::ClientJwks;
@@ -104,12 +105,21 @@ impl Services {
             throttle: ThrottlePolicy::from_settings(&settings.identity.throttle),
             in_flight: Default::default(),
         };
+        let mut fp_cfg = FirstPartyConfig::from_settings(settings);
+        let fp = &settings.identity.first_party;
+        let unset = fp.client_id.as_deref().is_none_or(str::is_empty);
+        if settings.identity.ui.enabled && fp.enabled && fp.create_default_client && unset {
+            ensure_default_client(&clients, crate::clock::now())
+                .await
+                .context("cannot create the first-party client")?;
+            fp_cfg.settings.client_id = Some(DEFAULT_CLIENT_ID.into());
+        }
         let firstparty = FirstParty {
             store: store.clone(),
             oauth2: oauth2.clone(),
             users: users.clone(),
             cookies: Arc::new(flow_cfg.cookies.clone()),
-            cfg: Arc::new(FirstPartyConfig::from_settings(settings)),
+            cfg: Arc::new(fp_cfg),
         };
         let federation = Federation {
             store: store.clone(),

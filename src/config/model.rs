@@ -477,6 +477,10 @@ pub struct FirstParty {
     pub scopes: Vec<String>,
     /// The header clients put the access token in.
     pub authorization_metadata_key: String,
+    /// With the built-in pages on and no `client_id`, create the public client
+    /// `portcullis-cli` on first start and serve the API with it.
+    #[serde(deserialize_with = "lenient::bool")]
+    pub create_default_client: bool,
 }
 
 impl Default for FirstParty {
@@ -487,6 +491,7 @@ impl Default for FirstParty {
             redirect_uri: None,
             scopes: Vec::new(),
             authorization_metadata_key: "authorization".into(),
+            create_default_client: true,
         }
     }
 }

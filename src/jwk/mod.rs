@@ -30,6 +30,7 @@ mod tests;
 pub use alg::Alg;
 pub use error::JwkError;
 pub use manager::{GenerateRequest, KeyManager};
+pub use material::jwk_from_pkcs8;
 pub use model::{Jwk, JwkSet};
 pub use signer::SigningKey;
 

@@ -90,6 +90,8 @@ pub fn base_settings(dsn: &str) -> Settings {
     };
     s.secrets.system = vec![Secret::new(TEST_SECRET)];
     s.log.level = "warn".into();
+    // A fresh registry, as Hydra's: the tests of the ready-made client turn it on.
+    s.identity.first_party.create_default_client = false;
     s
 }
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_port;
+mod cli_remote;
 mod clients;
 mod config_errors;
 mod connections;
@@ -11,6 +12,7 @@ mod cors;
 mod federation;
 mod firstparty;
 mod firstparty_config;
+mod firstparty_default;
 mod firstparty_support;
 mod flow;
 mod flow_admin;

@@ -1,6 +1,12 @@
-//! The command line: `serve`, `migrate`, `version`, `users`, `keys`.
+//! The command line: `serve`, `migrate`, `version`, `users` and `keys rotate-secret`
+//! work on the database; `clients`, `keys`, `token` and `identity` talk to a running
+//! server's API as Hydra's CLI does.
 
+mod clients;
+mod identity;
 mod keys;
+mod remote;
+mod token;
 mod users;
 
 use super::{App, BuildOptions};
@@ -18,17 +24,25 @@ use tokio::net::TcpListener;
     about = "OAuth 2.0 and OpenID Connect server, compatible with Ory Hydra"
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The configuration file, for the commands that read it (the API clients take
+/// `-c` for `--callbacks`, as Hydra's do).
+#[derive(clap::Args, Clone, Default)]
+struct ConfigArg {
     /// YAML configuration file (environment variables override it).
     #[arg(short, long, global = true, env = "PORTCULLIS_CONFIG")]
     config: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP servers.
     Serve {
+        #[command(flatten)]
+        config: ConfigArg,
         #[arg(value_enum, default_value = "all")]
         which: Which,
         /// Do not apply pending database migrations at start.
@@ -41,6 +55,8 @@ enum Command {
     },
     /// Database migrations.
     Migrate {
+        #[command(flatten)]
+        config: ConfigArg,
         #[command(subcommand)]
         what: Migrate,
     },
@@ -48,13 +64,32 @@ enum Command {
     Version,
     /// Manage the built-in user directory (create, list, delete, set-password).
     Users {
+        #[command(flatten)]
+        config: ConfigArg,
         #[command(subcommand)]
         what: users::UsersCommand,
     },
-    /// Maintain the JSON Web Keys (rotate-secret).
+    /// Manage OAuth 2.0 clients through the admin API (Hydra's `clients`).
+    Clients {
+        #[command(subcommand)]
+        what: Box<clients::ClientsCommand>,
+    },
+    /// Manage JSON Web Keys through the admin API, or re-encrypt them (rotate-secret).
     Keys {
+        #[command(flatten)]
+        config: ConfigArg,
         #[command(subcommand)]
         what: keys::KeysCommand,
+    },
+    /// Issue, introspect, revoke and flush tokens (Hydra's `token`).
+    Token {
+        #[command(subcommand)]
+        what: token::TokenCommand,
+    },
+    /// Inspect the upstream identity providers.
+    Identity {
+        #[command(subcommand)]
+        what: identity::IdentityCommand,
     },
 }
 
@@ -101,18 +136,31 @@ fn settings(cli_config: Option<&PathBuf>) -> anyhow::Result<config::Settings> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Users { what } => users::run(what, settings(cli.config.as_ref())?).await,
-        Command::Keys { what } => keys::run(what, settings(cli.config.as_ref())?).await,
+        Command::Users { what, config } => {
+            users::run(what, settings(config.config.as_ref())?).await
+        }
+        Command::Keys { what, config } => {
+            let s = if keys::needs_settings(&what) {
+                Some(settings(config.config.as_ref())?)
+            } else {
+                None
+            };
+            keys::run(what, s).await
+        }
+        Command::Clients { what } => clients::run(*what).await,
+        Command::Token { what } => token::run(what).await,
+        Command::Identity { what } => identity::run(what).await,
         Command::Version => {
             println!("portcullis v{}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
         Command::Migrate {
+            config,
             what: Migrate::Sql {
                 dsn, read_from_env, ..
             },
         } => {
-            let mut s = settings(cli.config.as_ref())?;
+            let mut s = settings(config.config.as_ref())?;
             if let Some(dsn) = dsn {
                 s.dsn = Some(dsn);
             } else if !read_from_env && s.dsn.is_none() {
@@ -128,9 +176,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve {
-            which, no_migrate, ..
+            config,
+            which,
+            no_migrate,
+            ..
         } => {
-            let s = settings(cli.config.as_ref())?;
+            let s = settings(config.config.as_ref())?;
             // An unconfigured admin port listens on loopback only (Hydra: everywhere);
             // the container image sets SERVE_ADMIN_HOST=0.0.0.0.
             let bind = |host: &str, default: &str, port: u16| {

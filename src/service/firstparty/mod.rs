@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod client;
+pub mod default_client;
 pub mod error;
 mod login;
 mod logout;
