@@ -230,8 +230,10 @@ async fn configured_providers_are_read_only_and_ids_are_unique(backend: Backend)
     // The configured id is taken; so is an id stored through the API.
     let a = create(&down, "/identity/providers", api_body(&fake)).await;
     assert_generic_error(&a, StatusCode::CONFLICT);
+    // Another issuer: the configured provider's is taken too (links are by issuer).
     let mut other = api_body(&fake);
     other["id"] = json!("other");
+    other["issuer"] = json!("http://127.0.0.1:9/other");
     let first = create(&down, "/identity/providers", other.clone()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
     assert_generic_error(
