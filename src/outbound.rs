@@ -60,7 +60,7 @@ impl Outbound {
         if let Some(token) = bearer {
             req = req.bearer_auth(token);
         }
-        read(req.send().await, MAX_ANSWER).await
+        read(send(req, "GET", url).await, MAX_ANSWER).await
     }
 
     /// GET `url` as JSON, reading at most `max` bytes of the answer.
@@ -75,7 +75,7 @@ impl Outbound {
             .get(url)
             .timeout(timeout)
             .header(reqwest::header::ACCEPT, "application/json");
-        read(req.send().await, max).await
+        read(send(req, "GET", url).await, max).await
     }
 
     /// POST a form to `url` with an optional `Authorization` header; the body of a 2xx
@@ -96,8 +96,31 @@ impl Outbound {
         if let Some(a) = authorization {
             req = req.header(reqwest::header::AUTHORIZATION, a);
         }
-        read(req.send().await, MAX_ANSWER).await
+        read(send(req, "POST", url).await, MAX_ANSWER).await
     }
+}
+
+/// Sends in a client span that names the host only, carrying the trace's
+/// `traceparent` when traces are exported.
+async fn send(
+    req: reqwest::RequestBuilder,
+    method: &'static str,
+    url: &str,
+) -> Result<reqwest::Response, reqwest::Error> {
+    use tracing::Instrument;
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let span = tracing::debug_span!(
+        "outbound",
+        otel.name = method,
+        otel.kind = "client",
+        server.address = %host,
+    );
+    let mut headers = reqwest::header::HeaderMap::new();
+    span.in_scope(|| crate::telemetry::inject_headers(&mut headers));
+    req.headers(headers).send().instrument(span).await
 }
 
 fn send_error(e: reqwest::Error) -> OutboundError {

@@ -67,3 +67,20 @@ pub fn u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     int_in(d, 0, i64::MAX).map(|v| v as u64)
 }
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FloatOrString {
+    Float(f64),
+    Str(String),
+}
+
+pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    match FloatOrString::deserialize(d)? {
+        FloatOrString::Float(f) => Ok(f),
+        FloatOrString::Str(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("expected a number, got {s:?}"))),
+    }
+}

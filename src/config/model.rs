@@ -25,6 +25,7 @@ pub struct Settings {
     pub webfinger: Webfinger,
     pub identity: Identity,
     pub janitor: Janitor,
+    pub tracing: super::Tracing,
 }
 
 /// The built-in janitor (not in Hydra, which has a separate `hydra janitor` command):
@@ -68,6 +69,7 @@ impl Default for Settings {
             webfinger: Webfinger::default(),
             identity: Identity::default(),
             janitor: Janitor::default(),
+            tracing: super::Tracing::default(),
         }
     }
 }

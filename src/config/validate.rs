@@ -84,6 +84,13 @@ pub fn validate(s: &Settings) -> Result<(), ConfigError> {
             "interval and batch_size must be above zero (turn it off with janitor.enabled: false)",
         ));
     }
+    let ratio = s.tracing.providers.otlp.sampling.sampling_ratio;
+    if !(0.0..=1.0).contains(&ratio) {
+        return Err(ConfigError::invalid(
+            "tracing.providers.otlp.sampling.sampling_ratio",
+            "must be between 0 and 1",
+        ));
+    }
     if s.serve.max_connections == 0 {
         return Err(ConfigError::invalid(
             "serve.max_connections",

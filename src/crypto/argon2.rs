@@ -80,7 +80,7 @@ impl Argon2Runner {
     }
 
     /// The argon2id PHC string (`$argon2id$v=19$m=…`) for `secret`, with a fresh salt.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "argon2", skip_all, fields(otel.name = "argon2 hash"))]
     pub async fn hash(&self, secret: &Secret) -> Result<String, HashError> {
         let permit = self.permit().await?;
         let argon2 = self.argon2();
@@ -118,13 +118,14 @@ impl Argon2Runner {
 
     /// Whether `presented` matches the PHC string `stored`; a malformed `stored` does
     /// not match. Waits for a permit.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "argon2", skip_all, fields(otel.name = "argon2 verify"))]
     pub async fn verify(&self, stored: &str, presented: &Secret) -> Result<bool, HashError> {
         let permit = self.permit().await?;
         self.verify_with(permit, stored, presented).await
     }
 
     /// [`Self::verify`] with a permit the caller already holds.
+    #[tracing::instrument(level = "debug", name = "argon2", skip_all, fields(otel.name = "argon2 verify"))]
     pub async fn verify_with(
         &self,
         permit: Permit,

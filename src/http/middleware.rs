@@ -3,7 +3,7 @@
 use super::client_addr::{self, TrustedProxies};
 use super::cors::{self, CorsState};
 use super::guard::{self, Guard};
-use super::{fallback, metrics, request_id, HttpState};
+use super::{fallback, metrics, request_id, trace, HttpState};
 use crate::config::Settings;
 use crate::service::clients::Clients;
 use crate::service::oauth2::OAuth2;
@@ -69,14 +69,18 @@ pub fn wrap(
         ));
     }
     router
-        .layer(axum::middleware::from_fn_with_state(metrics_state, metrics::record))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
-        // Spans carry method and path but never the query string, which can hold codes,
-        // challenges or tokens.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics_state,
+            metrics::record,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(trace::request_span)
+                .on_response(trace::record_status),
         )
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(request_id::middleware))

@@ -21,6 +21,7 @@ pub enum HashUpdate<'a> {
 
 impl Store {
     /// Stores a new client; a taken `client_id` is `Conflict("client_id")`.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_client(&self, c: &Client, secret_hash: Option<&str>) -> StoreResult<()> {
         let v = Values::of(c)?;
         with_pool!(self, |p| {
@@ -36,6 +37,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_client(&self, id: &str) -> StoreResult<Option<Client>> {
         let sql = format!("{} WHERE id = $1", *SELECT);
         let row: Option<ClientRow> = with_pool!(self, |p| {
@@ -45,6 +47,7 @@ impl Store {
     }
 
     /// The client and its secret hash in one query: the token endpoint's hot path.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_client_with_secret_hash", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_client_with_secret_hash(
         &self,
         id: &str,
@@ -61,6 +64,7 @@ impl Store {
 
     /// Replaces every field but `client_id` and `created_at`; `false` if there is no such
     /// client.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db update_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn update_client(&self, c: &Client, hash: HashUpdate<'_>) -> StoreResult<bool> {
         let v = Values::of(c)?;
         let (keep, new_hash) = match hash {
@@ -79,6 +83,7 @@ impl Store {
     }
 
     /// `false` if there was no such client.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_client(&self, id: &str) -> StoreResult<bool> {
         let done = with_pool!(self, |p| {
             sqlx::query("DELETE FROM clients WHERE id = $1")
@@ -91,6 +96,7 @@ impl Store {
     }
 
     /// One page of clients in creation order, and how many match `filter` in total.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_clients", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn list_clients(
         &self,
         limit: i64,

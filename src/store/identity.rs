@@ -89,6 +89,7 @@ const LINK_COLUMNS: &str = "issuer, subject, user_id, provider_id, created_at";
 
 impl Store {
     /// A taken id is `Conflict("id")`.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_insert", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_insert(&self, p: &StoredProvider) -> StoreResult<()> {
         with_pool!(self, |pool| {
             sqlx::query(
@@ -108,6 +109,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_get", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_get(&self, id: &str) -> StoreResult<Option<StoredProvider>> {
         let sql = format!("SELECT {PROVIDER_COLUMNS} FROM identity_providers WHERE id = $1");
         let row: Option<ProviderRow> = with_pool!(self, |p| sqlx::query_as(&sql)
@@ -118,6 +120,7 @@ impl Store {
     }
 
     /// Every stored provider, by id.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_list", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_list(&self) -> StoreResult<Vec<StoredProvider>> {
         let sql = format!("SELECT {PROVIDER_COLUMNS} FROM identity_providers ORDER BY id");
         let rows: Vec<ProviderRow> =
@@ -126,6 +129,7 @@ impl Store {
     }
 
     /// Replaces a provider's definition and secret; `false` if there is none.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_replace", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_replace(&self, p: &StoredProvider) -> StoreResult<bool> {
         let n = with_pool!(self, |pool| {
             sqlx::query(
@@ -144,6 +148,7 @@ impl Store {
     }
 
     /// Replaces a sealed secret only if it is still `old` (secret rotation).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_reseal", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_reseal(&self, id: &str, old: &[u8], new: &[u8]) -> StoreResult<bool> {
         let n = with_pool!(self, |pool| {
             sqlx::query(
@@ -159,6 +164,7 @@ impl Store {
         Ok(n == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db provider_delete", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn provider_delete(&self, id: &str) -> StoreResult<bool> {
         let n = with_pool!(self, |p| sqlx::query(
             "DELETE FROM identity_providers WHERE id = $1"
@@ -171,6 +177,7 @@ impl Store {
     }
 
     /// The link of an upstream identity, if any.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db link_get", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn link_get(&self, issuer: &str, subject: &str) -> StoreResult<Option<IdentityLink>> {
         let sql = format!(
             "SELECT {LINK_COLUMNS} FROM user_identities WHERE issuer = $1 AND subject = $2"
@@ -185,12 +192,14 @@ impl Store {
 
     /// A taken (issuer, subject) is `Conflict("identity")`; an unknown user is a foreign
     /// key error.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db link_insert", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn link_insert(&self, l: &IdentityLink) -> StoreResult<()> {
         with_pool!(self, |p| insert_link!(p, l)?);
         Ok(())
     }
 
     /// The links of each of `user_ids`, oldest first.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db links_of", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn links_of(&self, user_ids: &[String]) -> StoreResult<Vec<IdentityLink>> {
         let mut out = Vec::new();
         let sql = format!(
@@ -207,6 +216,7 @@ impl Store {
         Ok(out)
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db link_delete", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn link_delete(
         &self,
         user_id: &str,
@@ -227,6 +237,7 @@ impl Store {
 
     /// Creates a user and links it, in one transaction: of two first sign-ins at once,
     /// one creates the user and the other gets `Conflict` (`email` or `identity`).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_insert_linked", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_insert_linked(
         &self,
         u: &User,
@@ -243,6 +254,7 @@ impl Store {
     }
 
     /// Name, groups and roles as the provider says at this sign-in.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_sync_profile", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_sync_profile(
         &self,
         id: &str,
@@ -266,6 +278,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db upstream_state_insert", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn upstream_state_insert(&self, s: &UpstreamState) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query(
             "INSERT INTO upstream_states (signature, purpose, provider_id, browser, \
@@ -288,6 +301,7 @@ impl Store {
 
     /// Takes the state with this signature, once: of concurrent callbacks with the same
     /// state exactly one gets it. An expired or unknown state is `None`.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db upstream_state_take", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn upstream_state_take(
         &self,
         signature: &str,
@@ -319,6 +333,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db upstream_session_put", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn upstream_session_put(&self, s: &UpstreamSession) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query(
             "INSERT INTO upstream_sessions (login_session_id, provider_id, id_token, created_at) \
@@ -337,6 +352,7 @@ impl Store {
     }
 
     /// Takes the upstream session of a login session, once (at logout).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db upstream_session_take", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn upstream_session_take(&self, sid: &str) -> StoreResult<Option<UpstreamSession>> {
         let row: Option<(String, String, Vec<u8>, i64)> = with_pool!(self, |p| sqlx::query_as(
             "DELETE FROM upstream_sessions WHERE login_session_id = $1 \
@@ -357,6 +373,7 @@ impl Store {
 
     /// Deletes expired states and the upstream sessions whose login session is gone,
     /// in batches; returns how many rows went.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_upstream", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn flush_upstream(&self, now: i64, batch: i64) -> StoreResult<u64> {
         let statements = [
             "DELETE FROM upstream_states WHERE signature IN \

@@ -56,6 +56,7 @@ macro_rules! bind_new {
 
 impl Store {
     /// The keys of `set`, newest first (ties in insertion order).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_list", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_list(&self, set: &str) -> StoreResult<Vec<KeyRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM jwk_keys WHERE set_id = $1 ORDER BY created_at DESC, pk ASC"
@@ -68,6 +69,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_get", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_get(&self, set: &str, kid: &str) -> StoreResult<Option<KeyRow>> {
         let sql = format!("SELECT {COLUMNS} FROM jwk_keys WHERE set_id = $1 AND kid = $2");
         Ok(with_pool!(self, |p| {
@@ -79,6 +81,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_set_exists", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_set_exists(&self, set: &str) -> StoreResult<bool> {
         let row: Option<(i64,)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT pk FROM jwk_keys WHERE set_id = $1 LIMIT 1")
@@ -90,6 +93,7 @@ impl Store {
     }
 
     /// Adds keys to their sets, all or none; a kid already in its set is a conflict.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_insert", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_insert(&self, keys: &[NewKey]) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
@@ -106,6 +110,7 @@ impl Store {
 
     /// Inserts `keys` (all of one set) if that set is empty and no other writer is
     /// bootstrapping it; returns whether they were inserted.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_insert_bootstrap", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_insert_bootstrap(&self, keys: &[NewKey]) -> StoreResult<bool> {
         let Some((first, rest)) = keys.split_first() else {
             return Ok(false);
@@ -133,6 +138,7 @@ impl Store {
     }
 
     /// Replaces every key of `set` by `keys`, atomically.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_replace_set", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_replace_set(&self, set: &str, keys: &[NewKey]) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
@@ -152,6 +158,7 @@ impl Store {
     }
 
     /// Creates or replaces one key (a new row, so a new `pk`).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_replace_key", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_replace_key(&self, key: &NewKey) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
@@ -170,6 +177,7 @@ impl Store {
     }
 
     /// Deletes a set; returns how many keys it had.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_delete_set", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_delete_set(&self, set: &str) -> StoreResult<u64> {
         Ok(with_pool!(self, |p| {
             sqlx::query("DELETE FROM jwk_keys WHERE set_id = $1")
@@ -180,6 +188,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_delete_key", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_delete_key(&self, set: &str, kid: &str) -> StoreResult<bool> {
         Ok(with_pool!(self, |p| {
             sqlx::query("DELETE FROM jwk_keys WHERE set_id = $1 AND kid = $2")
@@ -193,6 +202,7 @@ impl Store {
     }
 
     /// Every key that has a private part (for re-sealing under a new system secret).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_all_private", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_all_private(&self) -> StoreResult<Vec<KeyRow>> {
         let sql =
             format!("SELECT {COLUMNS} FROM jwk_keys WHERE private_key IS NOT NULL ORDER BY pk");
@@ -203,6 +213,7 @@ impl Store {
 
     /// Replaces the sealed private key of row `pk` if it still holds `old` (a concurrent
     /// replacement wins); returns whether it did.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db jwk_reseal", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn jwk_reseal(&self, pk: i64, old: &[u8], new: &[u8]) -> StoreResult<bool> {
         Ok(with_pool!(self, |p| {
             sqlx::query("UPDATE jwk_keys SET private_key = $1 WHERE pk = $2 AND private_key = $3")

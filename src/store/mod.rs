@@ -40,6 +40,16 @@ pub struct Store {
     pub(crate) pool: Pool,
 }
 
+impl Store {
+    /// OpenTelemetry's `db.system.name` for the storage spans.
+    pub(crate) fn system_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Postgres(_) => "postgresql",
+            Pool::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self.pool {
@@ -135,6 +145,7 @@ async fn ping_if_idle<C: sqlx::Connection>(
 
 impl Store {
     /// Connects to the database named by `dsn`.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db connect", otel.kind = "client"))]
     pub async fn connect(dsn: &Dsn) -> StoreResult<Store> {
         let p = &dsn.pool;
         let pool = match &dsn.backend {
@@ -193,6 +204,7 @@ impl Store {
 
     /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so
     /// replicas starting together apply each migration once.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db migrate", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn migrate(&self) -> StoreResult<()> {
         match &self.pool {
             Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
@@ -202,6 +214,7 @@ impl Store {
     }
 
     /// Whether the database answers within `timeout` (for `/health/ready`).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db ping", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn ping(&self, timeout: Duration) -> StoreResult<()> {
         let fut = async {
             with_pool!(self, |p| sqlx::query("SELECT 1")
@@ -222,6 +235,7 @@ impl Store {
         }
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db close", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn close(&self) {
         with_pool!(self, |p| p.close().await)
     }

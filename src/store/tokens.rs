@@ -137,6 +137,7 @@ impl Store {
 
 impl Store {
     /// Writes an access token and, if given, its refresh token (one transaction).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_tokens", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_tokens(
         &self,
         access: &TokenRow,
@@ -158,6 +159,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_access_token", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_access_token(&self, signature: &str) -> StoreResult<Option<TokenRow>> {
         let sql = format!("SELECT {COLUMNS} FROM oauth2_access_tokens WHERE signature = $1");
         Ok(with_pool!(self, |p| sqlx::query_as::<_, TokenRow>(&sql)
@@ -166,6 +168,7 @@ impl Store {
             .await?))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_refresh_token", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_refresh_token(&self, signature: &str) -> StoreResult<Option<TokenRow>> {
         let sql = format!("SELECT {COLUMNS} FROM oauth2_refresh_tokens WHERE signature = $1");
         Ok(with_pool!(self, |p| sqlx::query_as::<_, TokenRow>(&sql)
@@ -176,6 +179,7 @@ impl Store {
 
     /// Revokes every token of one grant: its access tokens are deleted, its refresh tokens
     /// deactivated (kept so that a later presentation is recognised as reuse).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_grant", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_grant(&self, request_id: &str) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
@@ -197,6 +201,7 @@ impl Store {
 
     /// Deletes every access token issued to `client_id` (Hydra's `DELETE /oauth2/tokens`)
     /// and deactivates its refresh tokens, so that no token of the client stays usable.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_client_tokens", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_client_tokens(&self, client_id: &str) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
@@ -219,6 +224,7 @@ impl Store {
     /// Rotates a refresh token: takes it (`active` TRUE → FALSE), lets `check` refuse it
     /// or produce the new tokens, deletes the grant's older access tokens and writes the
     /// new pair, all in one transaction.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db rotate_refresh_token", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn rotate_refresh_token<T, E>(
         &self,
         signature: &str,
@@ -240,6 +246,7 @@ impl Store {
     /// codes are deleted, its refresh tokens deactivated (kept, so that a replay is
     /// recognised), and its login sessions ended, in one transaction. Returns how many
     /// rows changed.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_subject", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_subject(&self, subject: &str) -> StoreResult<u64> {
         let statements = [
             "DELETE FROM oauth2_access_tokens WHERE subject = $1",
@@ -264,6 +271,7 @@ impl Store {
     }
 
     /// Revokes the tokens of several grants (consent revocation).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_grants", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_grants(&self, request_ids: &[String]) -> StoreResult<()> {
         for id in request_ids {
             self.revoke_grant(id).await?;

@@ -86,11 +86,13 @@ macro_rules! insert_user {
 pub(super) use insert_user;
 
 impl Store {
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_insert", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_insert(&self, u: &User, password_hash: &str) -> StoreResult<()> {
         with_pool!(self, |p| insert_user!(p, u, password_hash)?);
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_get", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_get(&self, id: Uuid) -> StoreResult<Option<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
         let row: Option<UserRow> = with_pool!(self, |p| {
@@ -103,6 +105,7 @@ impl Store {
     }
 
     /// `email_normalized` must already be normalised.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_by_email", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_by_email(&self, email_normalized: &str) -> StoreResult<Option<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = $1");
         let row: Option<UserRow> = with_pool!(self, |p| {
@@ -115,6 +118,7 @@ impl Store {
     }
 
     /// The user and its password hash, for the login check only.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_credentials_by_email", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_credentials_by_email(
         &self,
         email_normalized: &str,
@@ -133,6 +137,7 @@ impl Store {
     }
 
     /// A page of users ordered by email, and the number matching in all.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db users_list", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn users_list(
         &self,
         email_normalized: Option<&str>,
@@ -165,6 +170,7 @@ impl Store {
     }
 
     /// Replaces the profile; `None` when there is no such user.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_update", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_update(
         &self,
         id: Uuid,
@@ -195,6 +201,7 @@ impl Store {
     }
 
     /// Whether the user exists (and so got the new hash).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_set_password_hash", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_set_password_hash(
         &self,
         id: Uuid,
@@ -215,6 +222,7 @@ impl Store {
 
     /// Replaces the hash only if it is still `old` (a rehash must not undo a concurrent
     /// password change).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_replace_password_hash", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_replace_password_hash(
         &self,
         id: Uuid,
@@ -233,6 +241,7 @@ impl Store {
         Ok(n > 0)
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db user_delete", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn user_delete(&self, id: Uuid) -> StoreResult<bool> {
         let n = with_pool!(self, |p| {
             sqlx::query("DELETE FROM users WHERE id = $1")
@@ -256,6 +265,7 @@ impl Store {
     /// count is at most `max_failures`, so of any number of attempts at once exactly
     /// `max_failures` get a password check. (In `DO UPDATE` every column reference reads
     /// the row as it was.)
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db login_attempt_reserve", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn login_attempt_reserve(
         &self,
         kind: &str,
@@ -297,6 +307,7 @@ impl Store {
 
     /// Gives back one reserved attempt (it succeeded): a busy shared address must not
     /// lock itself out with successful logins.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db login_attempt_release", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn login_attempt_release(&self, kind: &str, key_mac: &str) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -312,6 +323,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db login_failures_clear", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn login_failures_clear(&self, kind: &str, key_mac: &str) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key_mac = $2")
@@ -326,6 +338,7 @@ impl Store {
 
     /// Drops counters whose window began at or before `window_before` and whose lock (if
     /// any) has ended by `now`.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db login_failures_prune", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn login_failures_prune(&self, window_before: i64, now: i64) -> StoreResult<u64> {
         let n = with_pool!(self, |p| {
             sqlx::query(

@@ -160,7 +160,7 @@ pub async fn start_bound(mut settings: Settings, dir: tempfile::TempDir, bound: 
     if settings.urls.self_.issuer.is_none() {
         settings.urls.self_.issuer = Some(format!("{public_url}/"));
     }
-    portcullis::telemetry::init(&settings.log);
+    portcullis::telemetry::init(&settings);
     let dsn = settings.dsn.clone().unwrap_or_default();
     let app = App::build(settings.clone(), BuildOptions::default())
         .await

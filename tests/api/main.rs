@@ -31,6 +31,7 @@ mod oidc_rp;
 mod readiness;
 mod sdk_shapes;
 mod security;
+mod telemetry;
 mod tokens;
 mod tokens_admin;
 mod tokens_code;

@@ -116,7 +116,9 @@ enum Which {
 
 pub async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    let outcome = run(cli).await;
+    crate::telemetry::shutdown().await;
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -127,7 +129,7 @@ pub async fn main() -> ExitCode {
 
 fn settings(cli_config: Option<&PathBuf>) -> anyhow::Result<config::Settings> {
     let loaded = config::load(cli_config.map(|p| p.as_path()))?;
-    crate::telemetry::init(&loaded.settings.log);
+    crate::telemetry::init(&loaded.settings);
     for w in &loaded.warnings {
         tracing::warn!("{w}");
     }

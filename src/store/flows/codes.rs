@@ -6,7 +6,7 @@ use super::to_json;
 use crate::model::AuthorizeCode;
 
 impl Store {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_authorize_code", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_authorize_code(&self, c: &AuthorizeCode) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -46,6 +46,7 @@ impl Store {
 
     /// Revokes everything issued under the grants `request_ids` (consent challenge ids):
     /// their authorization codes, and their access and refresh tokens.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_tokens_by_request_ids", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_tokens_by_request_ids(&self, request_ids: &[String]) -> StoreResult<()> {
         self.revoke_grants(request_ids).await?;
         for id in request_ids {

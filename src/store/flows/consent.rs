@@ -87,6 +87,7 @@ fn rows(rows: Vec<Row>) -> StoreResult<Vec<ConsentRequest>> {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_consent_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_consent_request(&self, r: &ConsentRequest) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -119,6 +120,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_consent_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_consent_request(
         &self,
         challenge: &str,
@@ -128,7 +130,7 @@ impl Store {
     }
 
     /// Records the consent app's decision; `false` when the request was handled already.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db handle_consent_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn handle_consent_request(
         &self,
         challenge: &str,
@@ -167,7 +169,7 @@ impl Store {
     }
 
     /// Marks the verifier used and returns its request, once.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db consume_consent_verifier", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn consume_consent_verifier(
         &self,
         verifier: &str,
@@ -178,6 +180,7 @@ impl Store {
 
     /// The most recent remembered, granted, interactive consent of `subject` to `client_id`
     /// that completed (its verifier was used); whether it is still valid is for the caller.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db latest_remembered_consent", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn latest_remembered_consent(
         &self,
         subject: &str,
@@ -200,6 +203,7 @@ impl Store {
 
     /// The subject's granted consents (`PreviousConsentSession`s) that have not expired,
     /// newest first.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_consent_sessions", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn list_consent_sessions(
         &self,
         subject: &str,
@@ -226,6 +230,7 @@ impl Store {
     }
 
     /// How many consents [`Store::list_consent_sessions`] would list without paging.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db count_consent_sessions", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn count_consent_sessions(&self, subject: &str, now: i64) -> StoreResult<i64> {
         let n: (i64,) = with_pool!(self, |p| {
             sqlx::query_as(
@@ -243,6 +248,7 @@ impl Store {
 
     /// The ids (challenge signatures) of the subject's consent requests, for one client
     /// or all of them.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db consent_request_ids", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn consent_request_ids(
         &self,
         subject: &str,
@@ -261,6 +267,7 @@ impl Store {
         Ok(found.into_iter().map(|r| r.0).collect())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_consent_requests", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_consent_requests(&self, ids: &[String]) -> StoreResult<()> {
         for id in ids {
             with_pool!(self, |p| {
@@ -276,6 +283,7 @@ impl Store {
 
     /// The clients the subject consented to within login session `sid` (for
     /// front- and back-channel logout).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db clients_of_login_session", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn clients_of_login_session(
         &self,
         sid: &str,

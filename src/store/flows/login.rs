@@ -77,6 +77,7 @@ impl Row {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_login_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_login_request(&self, r: &LoginRequest) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -103,13 +104,14 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_login_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_login_request(&self, challenge: &str) -> StoreResult<Option<LoginRequest>> {
         let row: Option<Row> = self.flow_request(&TABLE, challenge).await?;
         row.map(Row::into_model).transpose()
     }
 
     /// Records the login app's decision; `false` when the request was handled already.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db handle_login_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn handle_login_request(
         &self,
         challenge: &str,
@@ -152,7 +154,7 @@ impl Store {
 
     /// Marks the verifier used and returns its request, once; `None` for an unknown,
     /// unhandled or already used verifier.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db consume_login_verifier", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn consume_login_verifier(
         &self,
         verifier: &str,

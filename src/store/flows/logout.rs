@@ -50,6 +50,7 @@ impl From<Row> for LogoutRequest {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_logout_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_logout_request(&self, r: &LogoutRequest) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -71,6 +72,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_logout_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_logout_request(&self, challenge: &str) -> StoreResult<Option<LogoutRequest>> {
         let row: Option<Row> = self.flow_request(&TABLE, challenge).await?;
         Ok(row.map(Into::into))
@@ -78,7 +80,7 @@ impl Store {
 
     /// Accepts (`verifier` set) or rejects (`None`) an unhandled logout request; `false`
     /// when it was handled already.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db handle_logout_request", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn handle_logout_request(
         &self,
         challenge: &str,
@@ -103,7 +105,7 @@ impl Store {
     }
 
     /// Marks an accepted request's verifier used and returns the request, once.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db consume_logout_verifier", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn consume_logout_verifier(
         &self,
         verifier: &str,

@@ -12,6 +12,7 @@ struct Row {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_login_session", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_login_session(&self, id: &str) -> StoreResult<Option<LoginSession>> {
         let row: Option<Row> = with_pool!(self, |p| {
             sqlx::query_as::<_, Row>(
@@ -29,6 +30,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db upsert_login_session", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn upsert_login_session(&self, s: &LoginSession) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query(
@@ -47,6 +49,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_login_session", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_login_session(&self, id: &str) -> StoreResult<()> {
         with_pool!(self, |p| {
             sqlx::query("DELETE FROM flow_login_sessions WHERE id = $1")
@@ -59,6 +62,7 @@ impl Store {
     }
 
     /// Ends every login session of `subject`; returns how many there were.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_login_sessions_of", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_login_sessions_of(&self, subject: &str) -> StoreResult<u64> {
         let n = with_pool!(self, |p| {
             sqlx::query("DELETE FROM flow_login_sessions WHERE subject = $1")
@@ -70,6 +74,7 @@ impl Store {
         Ok(n)
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db set_forced_subject", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn set_forced_subject(
         &self,
         client_id: &str,
@@ -91,6 +96,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_forced_subject", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_forced_subject(
         &self,
         client_id: &str,

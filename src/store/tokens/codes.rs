@@ -71,6 +71,7 @@ impl Store {
     /// Exchanges an authorization code: marks it used (`used` FALSE → TRUE; of
     /// concurrent redemptions exactly one gets the row), lets `check` refuse it or mint
     /// the tokens, and writes them, in one transaction. A refused code stays unused.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db redeem_authorize_code", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn redeem_authorize_code<T, E>(
         &self,
         signature: &str,

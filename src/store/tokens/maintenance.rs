@@ -4,6 +4,7 @@ use super::super::{with_pool, Store, StoreResult};
 
 impl Store {
     /// Records a client assertion's `jti`; false when it was seen before (replay).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db use_assertion_jti", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn use_assertion_jti(
         &self,
         client_id: &str,
@@ -35,6 +36,7 @@ impl Store {
     /// refresh tokens that expired before `refresh_before`, and
     /// expired assertion `jti`s. Returns the number of rows deleted. Small batches keep
     /// each statement short so that traffic is never blocked behind a long delete.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_tokens", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn flush_tokens(
         &self,
         access_before: i64,
@@ -83,6 +85,7 @@ impl Store {
     }
 
     /// Deletes authorization codes that expired before `before`, in batches.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_authorize_codes", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn flush_authorize_codes(&self, before: i64, batch: i64) -> StoreResult<u64> {
         let mut total = 0;
         loop {
@@ -108,6 +111,7 @@ impl Store {
     /// requests from before `before` that were never handled or were rejected. Accepted
     /// consent requests stay: they are the consent sessions, and revoking one revokes
     /// its tokens (as Hydra's janitor keeps them).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_flow_requests", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn flush_flow_requests(&self, before: i64, batch: i64) -> StoreResult<u64> {
         let statements = [
             "DELETE FROM flow_login_requests WHERE challenge IN \
