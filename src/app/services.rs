@@ -13,7 +13,9 @@ use crate::http::HttpState;
 use crate::jwk::KeyManager;
 use crate::outbound::Outbound;
 use crate::protocol::client::Policy;
-use crate::protocol::discovery::{authorization_server_metadata, openid_configuration};
+use crate::protocol::discovery::{
+    authorization_server_metadata, openid_configuration, openid_configuration_hydra_1_9_2,
+};
 use crate::protocol::flow::FlowConfig;
 use crate::secret::Secret;
 use crate::service::clients::{Clients, SecretVerifier};
@@ -150,6 +152,10 @@ impl Services {
         let discovery = Discovery {
             openid_configuration: serde_json::to_vec(&openid_configuration(settings, &urls))?
                 .into(),
+            openid_configuration_1_9_2: serde_json::to_vec(&openid_configuration_hydra_1_9_2(
+                settings, &urls,
+            ))?
+            .into(),
             authorization_server: serde_json::to_vec(&authorization_server_metadata(
                 settings, &urls,
             ))?

@@ -48,6 +48,8 @@ pub struct HttpParts {
 #[derive(Clone)]
 pub struct Discovery {
     pub openid_configuration: Bytes,
+    /// For Ory's 1.9.2 SDKs (`protocol::discovery::is_hydra_1_9_2_sdk`).
+    pub openid_configuration_1_9_2: Bytes,
     pub authorization_server: Bytes,
 }
 

@@ -38,6 +38,35 @@ const AUTH_METHODS: [&str; 4] = [
     "none",
 ];
 
+/// The admin router authenticates callers itself (`serve.admin.api_keys`, a bearer
+/// token) or not at all; introspection takes no client authentication of its own.
+const INTROSPECTION_AUTH_METHODS: [&str; 2] = ["none", "bearer"];
+
+/// Where the admin router is reachable: `urls.self.admin` when set; otherwise the admin
+/// listener's own address when it is a concrete one (`serve.admin.host`, or loopback,
+/// where an unconfigured admin port listens). A wildcard host (`0.0.0.0`, `::`) names
+/// no address a client could use, and port 0 is chosen at start: nothing then.
+pub fn admin_base(s: &Settings) -> Option<String> {
+    if let Some(base) = &s.urls.self_.admin {
+        return Some(base.clone());
+    }
+    let l = &s.serve.admin;
+    if l.port == 0 {
+        return None;
+    }
+    let host = match l.host.trim() {
+        "" => "127.0.0.1",
+        "0.0.0.0" | "::" | "[::]" => return None,
+        h => h,
+    };
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    Some(format!("http://{host}:{}", l.port))
+}
+
 fn union(base: &[&str], extra: &[String]) -> Vec<String> {
     let mut out: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     for e in extra {
@@ -102,11 +131,15 @@ fn common(s: &Settings, u: &Urls) -> Map<String, Value> {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    // Introspection is served on the admin router only, so it is advertised only when
-    // the operator says where that router is reachable (`urls.self.admin`).
-    if let Some(base) = &s.urls.self_.admin {
+    // Introspection is served on the admin router only: advertised where that router
+    // is known to be reachable (see `admin_base`).
+    if let Some(base) = admin_base(s) {
         let url = format!("{}{}", base.trim_end_matches('/'), admin::INTROSPECT);
         m.insert("introspection_endpoint".into(), url.into());
+        m.insert(
+            "introspection_endpoint_auth_methods_supported".into(),
+            json!(INTROSPECTION_AUTH_METHODS),
+        );
     }
     m
 }
@@ -159,11 +192,28 @@ const HYDRA_WELL_KNOWN: [&str; 26] = [
     "userinfo_signing_alg_values_supported",
 ];
 
-/// `/.well-known/openid-configuration`: Hydra 1.9.2's `wellKnown` fields only.
+/// `/.well-known/openid-configuration`: everything Portcullis supports, as Hydra v2
+/// and relying-party libraries read it (`code_challenge_methods_supported` is how
+/// openid-client decides to use PKCE).
 pub fn openid_configuration(s: &Settings, u: &Urls) -> Value {
+    Value::Object(everything(s, u))
+}
+
+/// The same document cut to Hydra 1.9.2's `wellKnown` fields, for Ory's generated 1.9.2
+/// SDKs (see [`is_hydra_1_9_2_sdk`]).
+pub fn openid_configuration_hydra_1_9_2(s: &Settings, u: &Urls) -> Value {
     let mut m = everything(s, u);
     m.retain(|k, _| HYDRA_WELL_KNOWN.contains(&k.as_str()));
     Value::Object(m)
+}
+
+/// Whether a `User-Agent` is Ory's generated 1.x SDK (`OpenAPI-Generator/v1.9.2/python`):
+/// its strict models refuse a discovery field they do not know, so it gets the 1.9.2
+/// document while every other caller gets the full one.
+pub fn is_hydra_1_9_2_sdk(user_agent: &str) -> bool {
+    user_agent
+        .strip_prefix("OpenAPI-Generator/")
+        .is_some_and(|v| v.starts_with("v1.") || v.starts_with("1."))
 }
 
 /// Every field Portcullis advertises.
@@ -184,6 +234,9 @@ fn everything(s: &Settings, u: &Urls) -> Map<String, Value> {
         "backchannel_logout_session_supported": true,
         "frontchannel_logout_supported": true,
         "frontchannel_logout_session_supported": true,
+        // Hydra v2's names for the algorithms it signs ID tokens and userinfo with.
+        "id_token_signed_response_alg": ["RS256"],
+        "userinfo_signed_response_alg": ["RS256"],
     });
     if let Value::Object(e) = extra {
         m.extend(e);
@@ -204,21 +257,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn introspection_is_advertised_only_with_an_admin_url() {
+    fn introspection_is_advertised_where_the_admin_router_is_known() {
         let mut s = Settings::default();
         let u = Urls::from_settings(&s);
-        assert!(authorization_server_metadata(&s, &u)
-            .get("introspection_endpoint")
-            .is_none());
+        let at = |s: &Settings| {
+            authorization_server_metadata(s, &u)
+                .get("introspection_endpoint")
+                .cloned()
+        };
+        // Unconfigured, the admin port listens on loopback.
+        assert_eq!(
+            at(&s),
+            Some(json!("http://127.0.0.1:4445/oauth2/introspect"))
+        );
+        s.serve.admin.host = "0.0.0.0".into();
+        assert_eq!(at(&s), None);
+        s.serve.admin.host = "::1".into();
+        assert_eq!(at(&s), Some(json!("http://[::1]:4445/oauth2/introspect")));
+        s.serve.admin.host = "admin.internal".into();
+        s.serve.admin.port = 9000;
+        assert_eq!(
+            at(&s),
+            Some(json!("http://admin.internal:9000/oauth2/introspect"))
+        );
         s.urls.self_.admin = Some("https://admin.example/base/".into());
         assert_eq!(
-            authorization_server_metadata(&s, &u)["introspection_endpoint"],
+            at(&s),
+            Some(json!("https://admin.example/base/oauth2/introspect"))
+        );
+        let doc = openid_configuration(&s, &u);
+        assert_eq!(
+            doc["introspection_endpoint"],
             "https://admin.example/base/oauth2/introspect"
         );
         // Not a field of Hydra 1.9.2's wellKnown.
-        assert!(openid_configuration(&s, &u)
+        assert!(openid_configuration_hydra_1_9_2(&s, &u)
             .get("introspection_endpoint")
             .is_none());
+    }
+
+    #[test]
+    fn relying_parties_see_pkce_and_the_1_9_2_sdk_sees_its_own_fields() {
+        let s = Settings::default();
+        let u = Urls::from_settings(&s);
+        for doc in [
+            openid_configuration(&s, &u),
+            authorization_server_metadata(&s, &u),
+        ] {
+            assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+            assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+            assert!(doc["revocation_endpoint"].is_string());
+            assert!(doc["revocation_endpoint_auth_methods_supported"].is_array());
+        }
+        assert!(is_hydra_1_9_2_sdk("OpenAPI-Generator/v1.9.2/python"));
+        assert!(is_hydra_1_9_2_sdk("OpenAPI-Generator/1.3.0/go"));
+        assert!(!is_hydra_1_9_2_sdk("OpenAPI-Generator/v25.4.0/python"));
+        assert!(!is_hydra_1_9_2_sdk("openid-client/6.0"));
     }
 
     #[test]
@@ -226,7 +320,7 @@ mod tests {
         let mut s = Settings::default();
         s.oauth2.pkce.allow_plain = true;
         let u = Urls::from_settings(&s);
-        let doc = openid_configuration(&s, &u);
+        let doc = openid_configuration_hydra_1_9_2(&s, &u);
         let doc = doc.as_object().unwrap();
         for k in doc.keys() {
             assert!(HYDRA_WELL_KNOWN.contains(&k.as_str()), "{k}");

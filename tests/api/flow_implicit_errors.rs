@@ -13,7 +13,7 @@ on_both_backends!(
     clients_without_implicit_or_the_response_type_are_refused,
     an_id_token_needs_the_openid_scope_requested_and_granted,
     form_post_renders_the_tokens_as_escaped_hidden_inputs,
-    discovery_advertises_the_implicit_and_hybrid_response_types_and_no_introspection,
+    discovery_advertises_the_implicit_and_hybrid_response_types_and_no_introspection_on_a_wildcard_admin_host,
     discovery_advertises_introspection_when_the_admin_url_is_set,
 );
 
@@ -204,10 +204,11 @@ fn normalised(v: &Value) -> Vec<Vec<String>> {
     out
 }
 
-async fn discovery_advertises_the_implicit_and_hybrid_response_types_and_no_introspection(
+async fn discovery_advertises_the_implicit_and_hybrid_response_types_and_no_introspection_on_a_wildcard_admin_host(
     backend: Backend,
 ) {
-    let app = app_or_skip!(backend);
+    // Listening everywhere names no address a client could use (docs: urls.self.admin).
+    let app = app_or_skip!(backend, |s| s.serve.admin.host = "0.0.0.0".into());
     for d in discovery(&app).await {
         let want = normalised(&json!(ALL_TYPES));
         assert_eq!(normalised(&d["response_types_supported"]), want, "{d}");
