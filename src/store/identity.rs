@@ -384,19 +384,7 @@ impl Store {
         ];
         let mut total = 0;
         for sql in statements {
-            loop {
-                let n = with_pool!(self, |p| sqlx::query(sql)
-                    .bind(now)
-                    .bind(batch)
-                    .execute(p)
-                    .await?
-                    .rows_affected());
-                total += n;
-                if n < batch as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
+            total += self.delete_in_batches(sql, now, batch).await?;
         }
         Ok(total)
     }

@@ -66,19 +66,8 @@ impl Store {
             ),
         ];
         for (sql, cutoff) in statements {
-            let Some(cutoff) = cutoff else { continue };
-            loop {
-                let n = with_pool!(self, |p| sqlx::query(sql)
-                    .bind(cutoff)
-                    .bind(batch)
-                    .execute(p)
-                    .await?
-                    .rows_affected());
-                total += n;
-                if n < batch as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
+            if let Some(cutoff) = cutoff {
+                total += self.delete_in_batches(sql, cutoff, batch).await?;
             }
         }
         Ok(total)
@@ -87,23 +76,13 @@ impl Store {
     /// Deletes authorization codes that expired before `before`, in batches.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_authorize_codes", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn flush_authorize_codes(&self, before: i64, batch: i64) -> StoreResult<u64> {
-        let mut total = 0;
-        loop {
-            let n = with_pool!(self, |p| sqlx::query(
-                "DELETE FROM oauth2_authorize_codes WHERE signature IN \
-                 (SELECT signature FROM oauth2_authorize_codes WHERE expires_at < $1 LIMIT $2)"
-            )
-            .bind(before)
-            .bind(batch)
-            .execute(p)
-            .await?
-            .rows_affected());
-            total += n;
-            if n < batch as u64 {
-                return Ok(total);
-            }
-            tokio::task::yield_now().await;
-        }
+        self.delete_in_batches(
+            "DELETE FROM oauth2_authorize_codes WHERE signature IN \
+             (SELECT signature FROM oauth2_authorize_codes WHERE expires_at < $1 LIMIT $2)",
+            before,
+            batch,
+        )
+        .await
     }
 
     /// Deletes, in batches, login and logout requests that were requested before
@@ -124,20 +103,34 @@ impl Store {
         ];
         let mut total = 0;
         for sql in statements {
-            loop {
-                let n = with_pool!(self, |p| sqlx::query(sql)
-                    .bind(before)
-                    .bind(batch)
-                    .execute(p)
-                    .await?
-                    .rows_affected());
-                total += n;
-                if n < batch as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
+            total += self.delete_in_batches(sql, before, batch).await?;
         }
         Ok(total)
+    }
+
+    /// Runs `sql` (a `DELETE` of at most `$2` rows older than `$1`) until a round
+    /// deletes fewer than `batch` rows; returns how many went. Each statement stays
+    /// short, so traffic is never blocked behind a long delete, and other tasks run
+    /// between rounds.
+    pub(crate) async fn delete_in_batches(
+        &self,
+        sql: &str,
+        cutoff: i64,
+        batch: i64,
+    ) -> StoreResult<u64> {
+        let mut total = 0;
+        loop {
+            let n = with_pool!(self, |p| sqlx::query(sql)
+                .bind(cutoff)
+                .bind(batch)
+                .execute(p)
+                .await?
+                .rows_affected());
+            total += n;
+            if n < batch as u64 {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
     }
 }
