@@ -145,3 +145,51 @@ impl Store {
         Ok((clients, total))
     }
 }
+
+impl Store {
+    /// Up to `limit` clients after the position `after` (0: from the start) in creation
+    /// order, with each one's position: keyset pagination, which stays stable while
+    /// rows are added (a new client comes last and is never seen twice or skipped).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_clients_after", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn list_clients_after(
+        &self,
+        after: i64,
+        limit: i64,
+        filter: &ClientFilter,
+    ) -> StoreResult<Vec<(i64, Client)>> {
+        let mut conds = vec!["pk > $1".to_string()];
+        let mut binds: Vec<&str> = Vec::new();
+        for (col, val) in [
+            ("client_name", &filter.client_name),
+            ("owner", &filter.owner),
+        ] {
+            if let Some(v) = val {
+                binds.push(v);
+                conds.push(format!("{col} = ${}", binds.len() + 1));
+            }
+        }
+        // `SELECT` lists the columns `ClientRow` reads; `pk` comes as its own column.
+        let columns = SELECT.trim_start_matches("SELECT ");
+        let sql = format!(
+            "SELECT pk, {columns} WHERE {} ORDER BY pk LIMIT ${}",
+            conds.join(" AND "),
+            binds.len() + 2
+        );
+        let rows: Vec<(i64, ClientRow)> = with_pool!(self, |p| {
+            let mut q = sqlx::query(&sql).bind(after);
+            for b in &binds {
+                q = q.bind(*b);
+            }
+            let rows = q.bind(limit).fetch_all(p).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                use sqlx::{FromRow, Row};
+                out.push((r.try_get::<i64, _>("pk")?, ClientRow::from_row(r)?));
+            }
+            out
+        });
+        rows.into_iter()
+            .map(|(pk, row)| Ok((pk, row.into_client()?)))
+            .collect()
+    }
+}

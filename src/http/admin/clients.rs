@@ -16,6 +16,7 @@ use axum::routing::get;
 use axum::Router;
 use pagination::escape_path_segment;
 
+mod keyset;
 mod pagination;
 
 pub use pagination::{limit_offset, pagination_headers, query_values, DEFAULT_LIMIT, MAX_LIMIT};
@@ -96,7 +97,6 @@ async fn delete(
 
 async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
-    let (limit, offset) = limit_offset(&q);
     let filter_value = |k: &str| {
         q.get(k)
             .and_then(|v| v.first())
@@ -107,6 +107,17 @@ async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiE
         client_name: filter_value("client_name"),
         owner: filter_value("owner"),
     };
+    // Hydra v2 pages by token on its paths; 1.9.2's paths keep limit and offset, and
+    // so does a caller of the v2 paths that asks for them (Hydra 1.10/1.11 tools).
+    let offsets = q.contains_key("limit") || q.contains_key("offset");
+    if uri.path().starts_with("/admin/") && !offsets {
+        let (size, after) = keyset::parse(&q)?;
+        let (page, next) = clients.list_after(after, size, &filter).await?;
+        let mut headers = HeaderMap::new();
+        keyset::headers(&mut headers, uri.path(), &q, size, next);
+        return Ok((headers, axum::Json(page)).into_response());
+    }
+    let (limit, offset) = limit_offset(&q);
     let (clients, total) = clients.list(limit, offset, &filter).await?;
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, total, limit, offset);

@@ -103,6 +103,29 @@ impl Clients {
         Ok(self.store.list_clients(limit, offset, filter).await?)
     }
 
+    /// A keyset page (Hydra v2's `page_token` listing): the clients after position
+    /// `after`, and the position to continue from when there are more.
+    pub async fn list_after(
+        &self,
+        after: i64,
+        size: i64,
+        filter: &ClientFilter,
+    ) -> Result<(Vec<Client>, Option<i64>), ClientError> {
+        // One row more than asked says whether a next page exists.
+        let mut rows = self
+            .store
+            .list_clients_after(after, size + 1, filter)
+            .await?;
+        let more = rows.len() as i64 > size;
+        rows.truncate(size as usize);
+        let next = if more {
+            rows.last().map(|(pk, _)| *pk)
+        } else {
+            None
+        };
+        Ok((rows.into_iter().map(|(_, c)| c).collect(), next))
+    }
+
     /// Hashes a new secret: the hash to store and the secret to show.
     async fn secret_change(
         &self,
