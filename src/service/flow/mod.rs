@@ -12,6 +12,7 @@ mod authorize_response;
 mod backchannel;
 pub mod end_session;
 mod error;
+mod session_end;
 
 pub use error::FlowError;
 

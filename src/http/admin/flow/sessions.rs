@@ -76,9 +76,20 @@ async fn revoke_consent(State(flow): State<Flow>, uri: Uri) -> Result<Response, 
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn revoke_login(State(flow): State<Flow>, uri: Uri) -> Result<Response, ApiError> {
+async fn revoke_login(
+    State(flow): State<Flow>,
+    Now(now): Now,
+    uri: Uri,
+) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let subject = first(&q, "subject");
+    // Hydra v2: `sid` ends that one session, with back-channel logout; `subject` ends
+    // all of the subject's sessions, without. Hydra 1.9.2 knows only `subject`.
+    let sid = first(&q, "sid");
+    if uri.path().starts_with("/admin/") && !sid.is_empty() {
+        flow.end_login_session(&sid, now).await?;
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
     if subject.is_empty() {
         return Err(missing("subject"));
     }
