@@ -9,6 +9,7 @@ use crate::model::Client;
 use crate::protocol::authorize::response::merge_query;
 use crate::protocol::flow::consent::{accept_consent, AcceptConsent};
 use crate::protocol::flow::login::{accept_login, AcceptLogin};
+use crate::protocol::flow::revocation::ConsentRevocation;
 
 /// `request_url` with the verifier added: where the app sends the browser next.
 fn redirect_to(request_url: &str, name: &str, verifier: &Minted) -> Result<String, FlowError> {
@@ -168,14 +169,25 @@ impl Flow {
         Ok((out, total))
     }
 
-    /// Revokes the subject's consent to one client (or to all) and everything issued under
-    /// it.
-    pub async fn revoke_consent(
-        &self,
-        subject: &str,
-        client_id: Option<&str>,
-    ) -> Result<(), FlowError> {
-        let ids = self.store.consent_request_ids(subject, client_id).await?;
+    /// Revokes consent (one client's, every client's, or one consent request) and
+    /// everything issued under it. An unknown consent request is no error, as in Hydra.
+    pub async fn revoke_consent(&self, what: &ConsentRevocation) -> Result<(), FlowError> {
+        let ids = match what {
+            ConsentRevocation::Client { subject, client } => {
+                self.store
+                    .consent_request_ids(subject, Some(client))
+                    .await?
+            }
+            ConsentRevocation::All { subject } => {
+                self.store.consent_request_ids(subject, None).await?
+            }
+            ConsentRevocation::Request { id } => self
+                .store
+                .consent_request_id(id)
+                .await?
+                .into_iter()
+                .collect(),
+        };
         self.store.revoke_tokens_by_request_ids(&ids).await?;
         self.store.delete_consent_requests(&ids).await?;
         Ok(())

@@ -60,8 +60,17 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api
     });
     if api == Api::Admin {
         v["amr"] = json!(r.amr);
+        v["consent_request_id"] = json!(consent_request_id(r));
     }
     v
+}
+
+/// v2's `consent_request_id`: the stable name of one consent request, which
+/// `DELETE .../sessions/consent?consent_request_id=` revokes. It is the request's storage
+/// key (the signature half of the challenge), which exists from the start, keys the
+/// tokens issued under the consent, and cannot be turned back into the challenge.
+pub fn consent_request_id(r: &ConsentRequest) -> &str {
+    &r.challenge
 }
 
 pub fn logout_request(challenge: &str, r: &LogoutRequest, api: Api) -> Value {
@@ -79,7 +88,7 @@ pub fn logout_request(challenge: &str, r: &LogoutRequest, api: Api) -> Value {
 
 pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -> Value {
     let a = &r.accepted;
-    json!({
+    let mut v = json!({
         "consent_request": consent_request(&r.challenge_value, r, client, api),
         "grant_scope": a.grant_scope,
         "grant_access_token_audience": a.grant_audience,
@@ -87,5 +96,9 @@ pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -
         "remember": a.remember,
         "remember_for": a.remember_for,
         "handled_at": r.handled_at.map(rfc3339),
-    })
+    });
+    if api == Api::Admin {
+        v["consent_request_id"] = json!(consent_request_id(r));
+    }
+    v
 }
