@@ -17,6 +17,7 @@ mod firstparty_support;
 mod flow;
 mod flow_admin;
 mod flow_errors;
+mod flow_gone;
 mod flow_hints;
 mod flow_implicit;
 mod flow_implicit_errors;

@@ -1,6 +1,6 @@
 //! The admin side of login and consent: read a request, accept or reject it.
 //! Each returns what the HTTP layer renders; a request that is unknown is
-//! [`FlowError::NotFound`], one already handled [`FlowError::Conflict`].
+//! [`FlowError::NotFound`], one already handled [`FlowError::Handled`].
 
 use super::{Flow, FlowError};
 use crate::crypto::handle::{signature_of, Kind, Minted};
@@ -42,7 +42,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.handled_at.is_some() {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -79,7 +81,9 @@ impl Flow {
             }
         };
         if !done {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         redirect_to(&r.request_url, "login_verifier", &verifier)
     }
@@ -93,7 +97,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.handled_at.is_some() {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -139,7 +145,9 @@ impl Flow {
             }
         };
         if !done {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         redirect_to(&r.request_url, "consent_verifier", &verifier)
     }

@@ -15,7 +15,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.accepted || r.rejected {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -28,14 +30,16 @@ impl Flow {
     /// Accepts the logout; returns where the logout app sends the browser.
     #[tracing::instrument(skip_all)]
     pub async fn accept_logout(&self, challenge: &str) -> Result<String, FlowError> {
-        let (sig, _) = self.find_logout(challenge).await?;
+        let (sig, r) = self.find_logout(challenge).await?;
         let verifier = Minted::new(Kind::LogoutVerifier, &self.keys);
         if !self
             .store
             .handle_logout_request(&sig, challenge, Some(&verifier.signature))
             .await?
         {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok(with_param(
             &self.cfg.end_session_url(),
@@ -47,13 +51,15 @@ impl Flow {
     /// Rejects the logout: the session stays; the logout app sends the user back.
     #[tracing::instrument(skip_all)]
     pub async fn reject_logout(&self, challenge: &str) -> Result<(), FlowError> {
-        let (sig, _) = self.find_logout(challenge).await?;
+        let (sig, r) = self.find_logout(challenge).await?;
         if !self
             .store
             .handle_logout_request(&sig, challenge, None)
             .await?
         {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok(())
     }
