@@ -22,6 +22,7 @@ mod flow_hints;
 mod flow_implicit;
 mod flow_implicit_errors;
 mod flow_implicit_support;
+mod flow_login_v2;
 mod flow_logout;
 mod flow_revoke;
 mod flow_support;

@@ -186,7 +186,14 @@ async fn get_logout(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<R
         Ok(found) => found,
         Err(e) => return gone_or(e, api),
     };
-    Ok(Json(views::logout_request(&c, &r, api)).into_response())
+    let v = match api {
+        Api::Hydra1 => views::logout_request(&r),
+        Api::Admin => {
+            let client = flow.logout_client(&r).await?;
+            views::logout_request_v2(&c, &r, client.as_ref(), flow.cfg.request_ttl)
+        }
+    };
+    Ok(Json(v).into_response())
 }
 
 async fn accept_logout(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {

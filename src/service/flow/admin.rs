@@ -23,7 +23,7 @@ fn redirect_to(request_url: &str, name: &str, verifier: &Minted) -> Result<Strin
 }
 
 impl Flow {
-    async fn client_of(&self, id: &str) -> Result<Client, FlowError> {
+    pub(super) async fn client_of(&self, id: &str) -> Result<Client, FlowError> {
         let mut c = self
             .store
             .get_client(id)

@@ -4,6 +4,7 @@ use super::authorize::with_param;
 use super::{Flow, FlowError};
 use crate::crypto::handle::{signature_of, Kind, Minted};
 use crate::model::flow::LogoutRequest;
+use crate::model::Client;
 
 impl Flow {
     async fn find_logout(&self, challenge: &str) -> Result<(String, LogoutRequest), FlowError> {
@@ -25,6 +26,20 @@ impl Flow {
     #[tracing::instrument(skip_all)]
     pub async fn get_logout(&self, challenge: &str) -> Result<LogoutRequest, FlowError> {
         Ok(self.find_logout(challenge).await?.1)
+    }
+
+    /// The relying party of an RP-initiated logout (its secret left out), which Hydra
+    /// v2's logout request names; `None` for a logout the OP started, or whose client
+    /// is gone.
+    pub async fn logout_client(&self, r: &LogoutRequest) -> Result<Option<Client>, FlowError> {
+        if r.client_id.is_empty() {
+            return Ok(None);
+        }
+        match self.client_of(&r.client_id).await {
+            Ok(c) => Ok(Some(c)),
+            Err(FlowError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Accepts the logout; returns where the logout app sends the browser.

@@ -4,7 +4,8 @@
 //! Under the 1.9.2 paths the objects carry exactly the fields of the 1.9.2 swagger: the
 //! generated SDKs of that version refuse any field their model does not know (the Python
 //! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
-//! Hydra v2 has (`amr`, the logout `challenge`).
+//! Hydra v2 has (`amr` and `consent_request_id` on consent; the logout `challenge`,
+//! `client`, `requested_at` and `expires_at`).
 
 use crate::clock::rfc3339;
 use crate::model::flow::{ConsentRequest, LoginRequest, LogoutRequest};
@@ -73,16 +74,30 @@ pub fn consent_request_id(r: &ConsentRequest) -> &str {
     &r.challenge
 }
 
-pub fn logout_request(challenge: &str, r: &LogoutRequest, api: Api) -> Value {
-    let mut v = json!({
+/// Hydra 1.9.2's `logoutRequest`.
+pub fn logout_request(r: &LogoutRequest) -> Value {
+    json!({
         "subject": r.subject,
         "sid": r.sid,
         "request_url": r.request_url,
         "rp_initiated": r.rp_initiated,
-    });
-    if api == Api::Admin {
-        v["challenge"] = json!(challenge);
-    }
+    })
+}
+
+/// Hydra v2's `oAuth2LogoutRequest`: 1.9.2's fields plus the `challenge`, the relying
+/// party of an RP-initiated logout (`null` otherwise), and when the request was made and
+/// stops being usable (`ttl`: `ttl.login_consent_request`).
+pub fn logout_request_v2(
+    challenge: &str,
+    r: &LogoutRequest,
+    client: Option<&Client>,
+    ttl: i64,
+) -> Value {
+    let mut v = logout_request(r);
+    v["challenge"] = json!(challenge);
+    v["client"] = json!(client);
+    v["requested_at"] = json!(rfc3339(r.requested_at));
+    v["expires_at"] = json!(rfc3339(r.requested_at.saturating_add(ttl)));
     v
 }
 
