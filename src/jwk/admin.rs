@@ -2,7 +2,7 @@
 
 use super::alg::Alg;
 use super::error::JwkError;
-use super::manager::{public_json, GenerateRequest, KeyManager};
+use super::manager::{public_json, GenerateRequest, KeyManager, Naming};
 use super::material::{self, unsupported_alg};
 use super::model::{Jwk, JwkSet};
 use super::seal;
@@ -21,12 +21,15 @@ fn check_name(what: &str, value: &str) -> Result<(), JwkError> {
 }
 
 impl KeyManager {
-    /// `POST /keys/{set}`: a new key, answered as Hydra 1.9 does — the `private:<kid>`
-    /// JWK (with private members) and its `public:<kid>` twin.
+    /// `POST /keys/{set}`: a new key, added to the set. With [`Naming::Hydra1Pair`] it
+    /// is answered as Hydra 1.9 does — the `private:<kid>` JWK (with private members)
+    /// and its `public:<kid>` twin; with [`Naming::Single`] as Hydra v2 does — the one
+    /// key, private members included, under `<kid>`.
     pub async fn generate(
         &self,
         set: &str,
         req: &GenerateRequest,
+        naming: Naming,
         now: i64,
     ) -> Result<JwkSet, JwkError> {
         check_name("set name", set)?;
@@ -45,8 +48,16 @@ impl KeyManager {
         } else {
             req.kid.clone()
         };
-        check_name("kid", &format!("{}{id}", super::PRIVATE_PREFIX))?;
-        let generated = self.generate_pair(set, alg, use_, &id, now).await?;
+        let generated = match naming {
+            Naming::Hydra1Pair => {
+                check_name("kid", &format!("{}{id}", super::PRIVATE_PREFIX))?;
+                self.generate_pair(set, alg, use_, &id, now).await?
+            }
+            Naming::Single => {
+                check_name("kid", &id)?;
+                self.generate_single(set, alg, use_, &id, now).await?
+            }
+        };
         let result = self.store.jwk_insert(&generated.rows).await;
         self.invalidate(set);
         result.map_err(|e| match e {

@@ -46,6 +46,15 @@ pub struct GenerateRequest {
     pub kid: String,
 }
 
+/// How `POST /keys/{set}` names what it generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// Hydra 1.x: a `private:<kid>` and `public:<kid>` pair.
+    Hydra1Pair,
+    /// Hydra v2: one key under `<kid>` itself.
+    Single,
+}
+
 pub struct KeyManager {
     pub(super) store: Store,
     pub(super) keys: Arc<SystemKeys>,
@@ -132,6 +141,41 @@ impl KeyManager {
         Ok(())
     }
 
+    /// Generates a key: its sealed PKCS#8 form and the full JWK (private members
+    /// included) with `use` and `alg` set.
+    async fn new_key(alg: Alg, use_: &str) -> Result<(Vec<u8>, Jwk), JwkError> {
+        // RSA key generation takes tens of milliseconds of CPU: keep it off the runtime.
+        let der = tokio::task::spawn_blocking(move || material::generate(alg))
+            .await
+            .map_err(|e| JwkError::Crypto(format!("key generation task: {e}")))??;
+        let mut full = material::jwk_from_pkcs8(alg, &der)?;
+        full.use_ = Some(use_.to_string());
+        full.alg = Some(alg.as_str().to_string());
+        Ok((der, full))
+    }
+
+    /// The row storing `jwk` (whose public half is kept as JSON) under `kid`.
+    fn row(
+        set: &str,
+        kid: &str,
+        jwk: &Jwk,
+        sealed: Option<Vec<u8>>,
+        now: i64,
+    ) -> Result<NewKey, JwkError> {
+        Ok(NewKey {
+            set_id: set.to_string(),
+            kid: kid.to_string(),
+            alg: jwk.alg.clone().unwrap_or_default(),
+            key_use: jwk.use_.clone().unwrap_or_default(),
+            public_jwk: public_json(&Jwk {
+                kid: Some(kid.to_string()),
+                ..jwk.public_part()
+            })?,
+            private_key: sealed,
+            created_at: now,
+        })
+    }
+
     /// Generates a key and its Hydra 1.x rows `private:<id>` and `public:<id>`.
     pub(super) async fn generate_pair(
         &self,
@@ -141,13 +185,7 @@ impl KeyManager {
         id: &str,
         now: i64,
     ) -> Result<Generated, JwkError> {
-        // RSA key generation takes tens of milliseconds of CPU: keep it off the runtime.
-        let der = tokio::task::spawn_blocking(move || material::generate(alg))
-            .await
-            .map_err(|e| JwkError::Crypto(format!("key generation task: {e}")))??;
-        let mut full = material::jwk_from_pkcs8(alg, &der)?;
-        full.use_ = Some(use_.to_string());
-        full.alg = Some(alg.as_str().to_string());
+        let (der, full) = Self::new_key(alg, use_).await?;
         let private_kid = format!("{PRIVATE_PREFIX}{id}");
         let public_kid = format!("{PUBLIC_PREFIX}{id}");
         let private = Jwk {
@@ -158,24 +196,35 @@ impl KeyManager {
             kid: Some(public_kid.clone()),
             ..full.public_part()
         };
-        let row = |kid: &str, sealed: Option<Vec<u8>>| -> Result<NewKey, JwkError> {
-            Ok(NewKey {
-                set_id: set.to_string(),
-                kid: kid.to_string(),
-                alg: alg.as_str().to_string(),
-                key_use: use_.to_string(),
-                public_jwk: public_json(&Jwk {
-                    kid: Some(kid.to_string()),
-                    ..public.clone()
-                })?,
-                private_key: sealed,
-                created_at: now,
-            })
-        };
         let sealed = seal::seal(&self.keys, set, &private_kid, &der)?;
         Ok(Generated {
-            rows: vec![row(&private_kid, Some(sealed))?, row(&public_kid, None)?],
+            rows: vec![
+                Self::row(set, &private_kid, &full, Some(sealed), now)?,
+                Self::row(set, &public_kid, &full, None, now)?,
+            ],
             jwks: vec![private, public],
+        })
+    }
+
+    /// Generates a key stored once under `kid`, as Hydra v2 does: the row holds the
+    /// private key, and its public half is what `/.well-known/jwks.json` publishes and
+    /// what signed tokens name.
+    pub(super) async fn generate_single(
+        &self,
+        set: &str,
+        alg: Alg,
+        use_: &str,
+        kid: &str,
+        now: i64,
+    ) -> Result<Generated, JwkError> {
+        let (der, full) = Self::new_key(alg, use_).await?;
+        let sealed = seal::seal(&self.keys, set, kid, &der)?;
+        Ok(Generated {
+            rows: vec![Self::row(set, kid, &full, Some(sealed), now)?],
+            jwks: vec![Jwk {
+                kid: Some(kid.to_string()),
+                ..full
+            }],
         })
     }
 

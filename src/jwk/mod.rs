@@ -6,7 +6,8 @@
 //! shows both, `/.well-known/jwks.json` shows the public ones, and tokens name
 //! `public:X` in their `kid` header, so a key set exported from Hydra 1.9.2 and imported
 //! here keeps verifying tokens Hydra issued. Keys imported under other names work too:
-//! their public half is published under their own kid.
+//! their public half is published under their own kid. Hydra v2 dropped the pair: its
+//! `POST /admin/keys/{set}` stores one key under the kid asked for ([`Naming::Single`]).
 //!
 //! Private keys are kept as PKCS#8 DER sealed with AES-256-GCM under the system secret
 //! (see [`seal`]); public halves as JWK JSON. The newest key of a set (by creation time,
@@ -29,7 +30,7 @@ mod tests;
 
 pub use alg::Alg;
 pub use error::JwkError;
-pub use manager::{GenerateRequest, KeyManager};
+pub use manager::{GenerateRequest, KeyManager, Naming};
 pub use material::jwk_from_pkcs8;
 pub use model::{Jwk, JwkSet};
 pub use signer::SigningKey;

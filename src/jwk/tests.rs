@@ -54,7 +54,9 @@ async fn every_algorithm_signs_and_verifies_its_own_tokens() {
     let m = manager().await;
     for alg in ["RS256", "ES256", "ES512", "EdDSA"] {
         let set = format!("set-{alg}");
-        m.generate(&set, &req(alg, "k1"), 100).await.unwrap();
+        m.generate(&set, &req(alg, "k1"), Naming::Hydra1Pair, 100)
+            .await
+            .unwrap();
         let key = m.signing_key(&set).await.unwrap();
         assert_eq!(key.alg(), alg);
         assert_eq!(key.kid(), "public:k1", "tokens name the published twin");
@@ -220,7 +222,9 @@ async fn at_hash_matches_the_openid_connect_example() {
     );
     // ES512 and EdDSA use SHA-512: 32 bytes, 43 characters.
     for alg in ["ES512", "EdDSA"] {
-        m.generate(alg, &req(alg, ""), 1).await.unwrap();
+        m.generate(alg, &req(alg, ""), Naming::Hydra1Pair, 1)
+            .await
+            .unwrap();
         let k = m.signing_key(alg).await.unwrap();
         assert_eq!(k.hash_for_at_hash("abc").len(), 43, "{alg}");
     }
@@ -233,9 +237,14 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
     let first = m.signing_key(ID_TOKEN_SET).await.unwrap();
     let old_token = first.sign(&claims(), None).unwrap();
     // Same second as the default key: insertion order breaks the tie.
-    m.generate(ID_TOKEN_SET, &req("ES256", "next"), crate::clock::now())
-        .await
-        .unwrap();
+    m.generate(
+        ID_TOKEN_SET,
+        &req("ES256", "next"),
+        Naming::Hydra1Pair,
+        crate::clock::now(),
+    )
+    .await
+    .unwrap();
     let second = m.signing_key(ID_TOKEN_SET).await.unwrap();
     assert_eq!(second.kid(), "public:next");
     assert_eq!(second.alg(), "ES256");
@@ -265,9 +274,14 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
     // An "enc" key never signs.
     let mut r = req("RS256", "encryption");
     r.use_ = "enc".into();
-    m.generate(ID_TOKEN_SET, &r, crate::clock::now() + 10)
-        .await
-        .unwrap();
+    m.generate(
+        ID_TOKEN_SET,
+        &r,
+        Naming::Hydra1Pair,
+        crate::clock::now() + 10,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         m.signing_key(ID_TOKEN_SET).await.unwrap().kid(),
         first.kid()
@@ -275,14 +289,61 @@ async fn the_newest_key_signs_and_older_ones_stay_published() {
 }
 
 #[tokio::test]
+async fn a_v2_key_is_one_row_under_its_own_kid_and_signs_under_it() {
+    let m = manager().await;
+    let first = m.signing_key(ID_TOKEN_SET).await.unwrap();
+    let made = m
+        .generate(
+            ID_TOKEN_SET,
+            &req("ES256", "v2"),
+            Naming::Single,
+            crate::clock::now() + 1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.keys.len(), 1);
+    assert_eq!(made.keys[0].kid_str(), "v2");
+    assert!(
+        made.keys[0].d.is_some(),
+        "answered with its private members"
+    );
+    assert_eq!(m.get_key(ID_TOKEN_SET, "v2").await.unwrap(), made);
+    let signer = m.signing_key(ID_TOKEN_SET).await.unwrap();
+    assert_eq!(signer.kid(), "v2");
+    let token = signer.sign(&claims(), None).unwrap();
+    assert!(m.verify(ID_TOKEN_SET, &token).await.is_ok());
+    let doc = m.public_jwks(&[ID_TOKEN_SET]).await.unwrap();
+    let keys = doc["keys"].as_array().unwrap();
+    assert_eq!(keys[0]["kid"], "v2");
+    assert!(keys[0].get("d").is_none());
+    assert_eq!(keys[1]["kid"], first.kid());
+    // The same kid again is a conflict, and a kid is checked as it is stored.
+    assert!(matches!(
+        m.generate(ID_TOKEN_SET, &req("ES256", "v2"), Naming::Single, 1)
+            .await,
+        Err(JwkError::Conflict(_))
+    ));
+    let long = "k".repeat(255);
+    assert!(m
+        .generate("s", &req("ES256", &long), Naming::Single, 1)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
 async fn published_keys_have_no_private_members() {
     let m = manager().await;
-    m.generate(ACCESS_TOKEN_SET, &req("EdDSA", "ed"), 5)
+    m.generate(ACCESS_TOKEN_SET, &req("EdDSA", "ed"), Naming::Hydra1Pair, 5)
         .await
         .unwrap();
-    m.generate(ACCESS_TOKEN_SET, &req("ES512", "p521"), 6)
-        .await
-        .unwrap();
+    m.generate(
+        ACCESS_TOKEN_SET,
+        &req("ES512", "p521"),
+        Naming::Hydra1Pair,
+        6,
+    )
+    .await
+    .unwrap();
     let doc = m
         .public_jwks(&[ID_TOKEN_SET, ACCESS_TOKEN_SET])
         .await
@@ -303,7 +364,10 @@ async fn published_keys_have_no_private_members() {
 async fn exported_keys_import_unchanged_and_tampered_ones_do_not() {
     let m = manager().await;
     for alg in ["RS256", "ES256", "ES512", "EdDSA"] {
-        let generated = m.generate("src", &req(alg, alg), 1).await.unwrap();
+        let generated = m
+            .generate("src", &req(alg, alg), Naming::Hydra1Pair, 1)
+            .await
+            .unwrap();
         let private = generated.keys[0].clone();
         assert!(private.d.is_some());
         let stored = m
@@ -320,7 +384,12 @@ async fn exported_keys_import_unchanged_and_tampered_ones_do_not() {
         );
 
         // A private scalar from another key is refused.
-        let other = m.generate("other", &req(alg, alg), 1).await.unwrap().keys[0].clone();
+        let other = m
+            .generate("other", &req(alg, alg), Naming::Hydra1Pair, 1)
+            .await
+            .unwrap()
+            .keys[0]
+            .clone();
         let mixed = Jwk {
             d: other.d.clone(),
             ..private.clone()
@@ -343,8 +412,18 @@ async fn exported_keys_import_unchanged_and_tampered_ones_do_not() {
 #[tokio::test]
 async fn malformed_keys_are_invalid_with_a_reason() {
     let m = manager().await;
-    let rsa = m.generate("s", &req("RS256", "r"), 1).await.unwrap().keys[0].clone();
-    let ec = m.generate("s", &req("ES256", "e"), 1).await.unwrap().keys[0].clone();
+    let rsa = m
+        .generate("s", &req("RS256", "r"), Naming::Hydra1Pair, 1)
+        .await
+        .unwrap()
+        .keys[0]
+        .clone();
+    let ec = m
+        .generate("s", &req("ES256", "e"), Naming::Hydra1Pair, 1)
+        .await
+        .unwrap()
+        .keys[0]
+        .clone();
     let cases: Vec<(Jwk, &str)> = vec![
         (
             Jwk {
@@ -476,17 +555,19 @@ async fn malformed_keys_are_invalid_with_a_reason() {
     ));
     // Unknown generator algorithms and uses.
     assert!(matches!(
-        m.generate("s", &req("HS256", ""), 1).await,
+        m.generate("s", &req("HS256", ""), Naming::Hydra1Pair, 1)
+            .await,
         Err(JwkError::Invalid(_))
     ));
     let mut r = req("RS256", "");
     r.use_ = "both".into();
     assert!(matches!(
-        m.generate("s", &r, 1).await,
+        m.generate("s", &r, Naming::Hydra1Pair, 1).await,
         Err(JwkError::Invalid(_))
     ));
     assert!(matches!(
-        m.generate("s", &req("RS256", "r"), 1).await,
+        m.generate("s", &req("RS256", "r"), Naming::Hydra1Pair, 1)
+            .await,
         Err(JwkError::Conflict(_))
     ));
 }
@@ -614,6 +695,7 @@ async fn a_key_generated_on_another_replica_is_used_once_the_snapshot_expires() 
         .generate(
             ID_TOKEN_SET,
             &req("ES256", "elsewhere"),
+            Naming::Hydra1Pair,
             crate::clock::now() + 1,
         )
         .await
@@ -638,6 +720,7 @@ async fn signing_uses_the_cached_answer_but_an_unknown_kid_rereads_the_set() {
         .generate(
             ID_TOKEN_SET,
             &req("ES256", "elsewhere"),
+            Naming::Hydra1Pair,
             crate::clock::now() + 1,
         )
         .await
@@ -686,7 +769,10 @@ async fn signing_continues_with_known_keys_while_the_database_is_unreachable() {
 #[tokio::test]
 async fn a_set_without_private_signing_keys_cannot_sign() {
     let m = manager().await;
-    let generated = m.generate("pub", &req("ES256", "a"), 1).await.unwrap();
+    let generated = m
+        .generate("pub", &req("ES256", "a"), Naming::Hydra1Pair, 1)
+        .await
+        .unwrap();
     m.delete_key("pub", "private:a").await.unwrap();
     assert!(matches!(
         m.signing_key("pub").await,

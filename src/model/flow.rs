@@ -64,6 +64,10 @@ pub struct AcceptedLogin {
     pub context: Value,
     pub force_subject_identifier: String,
     pub authenticated_at: i64,
+    /// Hydra v2: a skipped login re-issues the session cookie for `remember_for` more.
+    pub extend_session_lifespan: bool,
+    /// Hydra v2: the login app's own session id (kept, not used).
+    pub identity_provider_session_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

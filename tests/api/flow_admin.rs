@@ -8,7 +8,7 @@ use serde_json::json;
 
 on_both_backends!(
     consent_sessions_are_listed_and_revoking_one_revokes_its_codes,
-    revoking_without_a_client_revokes_every_consent_of_the_subject,
+    revoking_every_consent_of_the_subject_takes_all_true,
     ending_the_subjects_login_sessions_forgets_every_browser,
     the_admin_prefix_serves_the_same_api,
     accept_bodies_are_checked_before_anything_is_recorded,
@@ -157,7 +157,7 @@ async fn consent_sessions_are_listed_and_revoking_one_revokes_its_codes(backend:
     assert_eq!(consent_request(&app, &consent).await.body["skip"], false);
 }
 
-async fn revoking_without_a_client_revokes_every_consent_of_the_subject(backend: Backend) {
+async fn revoking_every_consent_of_the_subject_takes_all_true(backend: Backend) {
     let app = app_or_skip!(backend);
     create_client(&app, "one", json!({})).await;
     create_client(&app, "two", json!({})).await;
@@ -190,10 +190,19 @@ async fn revoking_without_a_client_revokes_every_consent_of_the_subject(backend:
     .await
     .body;
     assert_eq!(list[0]["consent_request"]["client"]["client_id"], "two");
+    // Without a client, only an explicit all=true revokes everything (Hydra 1.7+).
     let a = admin(
         &app,
         Method::DELETE,
         "/oauth2/auth/sessions/consent?subject=alice",
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let a = admin(
+        &app,
+        Method::DELETE,
+        "/oauth2/auth/sessions/consent?subject=alice&all=true",
         None,
     )
     .await;

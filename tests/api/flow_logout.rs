@@ -176,6 +176,17 @@ async fn rp_initiated_logout_notifies_clients_on_the_front_and_back_channel(back
     assert_eq!(a.body["rp_initiated"], true);
     assert_eq!(a.body["sid"], sid.as_str());
     assert_eq!(a.body["subject"], "alice");
+    assert!(a.body.get("client").is_none(), "not in Hydra 1.9.2");
+    // Hydra v2 names the relying party, without its secret.
+    let v2 = admin(
+        &app,
+        Method::GET,
+        &format!("/admin/oauth2/auth/requests/logout?logout_challenge={challenge}"),
+        None,
+    )
+    .await;
+    assert_eq!(v2.body["client"]["client_id"], "app");
+    assert!(v2.body["client"].get("client_secret").is_none());
     let to = admin(
         &app,
         Method::PUT,

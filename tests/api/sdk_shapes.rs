@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 on_both_backends!(
     a_client_without_jwks_or_metadata_omits_them_instead_of_null,
     login_consent_and_logout_requests_have_exactly_the_1_9_2_fields,
-    the_admin_prefix_adds_amr_and_the_logout_challenge,
+    the_admin_prefix_answers_exactly_the_v26_fields,
     the_openid_configuration_has_only_1_9_2_well_known_fields,
 );
 
@@ -174,7 +174,8 @@ async fn login_consent_and_logout_requests_have_exactly_the_1_9_2_fields(backend
     assert_eq!(r["subject"], "alice");
 }
 
-async fn the_admin_prefix_adds_amr_and_the_logout_challenge(backend: Backend) {
+/// Hydra v26's `oAuth2ConsentRequest` and `oAuth2LogoutRequest`, field for field.
+async fn the_admin_prefix_answers_exactly_the_v26_fields(backend: Backend) {
     let app = app_or_skip!(backend);
     create_client(&app, "app", json!({})).await;
     let b = browser();
@@ -184,6 +185,9 @@ async fn the_admin_prefix_adds_amr_and_the_logout_challenge(backend: Backend) {
         &format!("/admin/oauth2/auth/requests/consent?consent_challenge={consent}"),
     )
     .await;
+    let mut v2_consent = CONSENT_REQUEST.to_vec();
+    v2_consent.extend(["amr", "consent_request_id"]);
+    assert_eq!(keys(&c), sorted(&v2_consent));
     assert_eq!(c["amr"], json!(["pwd"]));
     let to = decide(&app, "consent", "accept", &consent, accept_all()).await;
     assert_code(&app, &follow(&b, &to).await);
@@ -196,7 +200,19 @@ async fn the_admin_prefix_adds_amr_and_the_logout_challenge(backend: Backend) {
         &format!("/admin/oauth2/auth/requests/logout?logout_challenge={logout}"),
     )
     .await;
+    let mut v2_logout = LOGOUT_REQUEST.to_vec();
+    v2_logout.extend(["challenge", "client", "requested_at", "expires_at"]);
+    assert_eq!(keys(&r), sorted(&v2_logout));
     assert_eq!(r["challenge"], logout.as_str());
+    assert_eq!(r["client"], Value::Null, "the OP started this logout");
+    let at = |f: &str| {
+        time::OffsetDateTime::parse(
+            r[f].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    assert!(at("expires_at") > at("requested_at"));
 }
 
 async fn the_openid_configuration_has_only_1_9_2_well_known_fields(backend: Backend) {

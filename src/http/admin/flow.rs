@@ -51,7 +51,7 @@ impl From<FlowError> for ApiError {
     fn from(e: FlowError) -> Self {
         match e {
             FlowError::NotFound => ApiError::not_found("Unable to locate the requested resource"),
-            FlowError::Conflict => ApiError::conflict(
+            FlowError::Handled { .. } => ApiError::conflict(
                 "Unable to process the requested resource because of conflict in the current state",
             ),
             FlowError::Invalid(msg) => {
@@ -98,9 +98,26 @@ fn redirect(to: String) -> Response {
     Json(json!({ "redirect_to": to })).into_response()
 }
 
-async fn get_login(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {
+/// A GET of a request already handled: Hydra v2 answers 410 Gone with where to send
+/// the browser (the URL that started the flow, so it begins again); Hydra 1.9.2's paths
+/// keep their 409. Accept and reject answer 409 on both (v2 documents no 410 there).
+fn gone_or(e: FlowError, api: Api) -> Result<Response, ApiError> {
+    match e {
+        FlowError::Handled { request_url } if api == Api::Admin => Ok((
+            StatusCode::GONE,
+            Json(json!({ "redirect_to": request_url })),
+        )
+            .into_response()),
+        e => Err(e.into()),
+    }
+}
+
+async fn get_login(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "login")?;
-    let (r, client) = flow.get_login(&c).await?;
+    let (r, client) = match flow.get_login(&c).await {
+        Ok(found) => found,
+        Err(e) => return gone_or(e, Api::of(&uri)),
+    };
     Ok(Json(views::login_request(&c, &r, &client)).into_response())
 }
 
@@ -132,8 +149,12 @@ async fn get_consent(
     Query(q): Q,
 ) -> Result<Response, ApiError> {
     let c = challenge(&q, "consent")?;
-    let (r, client) = flow.get_consent(&c).await?;
-    Ok(Json(views::consent_request(&c, &r, &client, Api::of(&uri))).into_response())
+    let api = Api::of(&uri);
+    let (r, client) = match flow.get_consent(&c).await {
+        Ok(found) => found,
+        Err(e) => return gone_or(e, api),
+    };
+    Ok(Json(views::consent_request(&c, &r, &client, api)).into_response())
 }
 
 async fn accept_consent(
@@ -160,8 +181,19 @@ async fn reject_consent(
 
 async fn get_logout(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "logout")?;
-    let r = flow.get_logout(&c).await?;
-    Ok(Json(views::logout_request(&c, &r, Api::of(&uri))).into_response())
+    let api = Api::of(&uri);
+    let r = match flow.get_logout(&c).await {
+        Ok(found) => found,
+        Err(e) => return gone_or(e, api),
+    };
+    let v = match api {
+        Api::Hydra1 => views::logout_request(&r),
+        Api::Admin => {
+            let client = flow.logout_client(&r).await?;
+            views::logout_request_v2(&c, &r, client.as_ref(), flow.cfg.request_ttl)
+        }
+    };
+    Ok(Json(v).into_response())
 }
 
 async fn accept_logout(State(flow): State<Flow>, Query(q): Q) -> Result<Response, ApiError> {

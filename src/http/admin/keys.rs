@@ -1,13 +1,15 @@
 //! Hydra 1.9.2's JSON Web Key API: `/keys/{set}` and `/keys/{set}/{kid}`, also served
-//! under the newer `/admin/keys` paths with the same handlers. Thin: parse, call
-//! [`KeyManager`](crate::jwk::KeyManager), render.
+//! under Hydra v2's `/admin/keys` paths with the same handlers. The one difference is
+//! generation: the 1.9.2 paths make a `private:`/`public:` pair, the v2 paths one key
+//! under the kid asked for. Thin: parse, call [`KeyManager`](crate::jwk::KeyManager),
+//! render.
 
 use crate::http::admin_paths;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
 use crate::http::HttpState;
-use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet, KeyManager};
-use crate::paths::admin::KEYS;
+use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet, KeyManager, Naming};
+use crate::paths::admin::{KEYS, PREFIX};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode, Uri};
@@ -58,7 +60,12 @@ async fn create(
     Json(body): Json<GenerateRequest>,
 ) -> Result<Response, ApiError> {
     let set = path(set)?;
-    let generated = keys.generate(&set, &body, now).await?;
+    let naming = if uri.path().starts_with(&format!("{PREFIX}/")) {
+        Naming::Single
+    } else {
+        Naming::Hydra1Pair
+    };
+    let generated = keys.generate(&set, &body, naming, now).await?;
     let mut resp = (StatusCode::CREATED, axum::Json(generated)).into_response();
     if let Ok(location) = uri.path().parse() {
         resp.headers_mut().insert(header::LOCATION, location);

@@ -107,7 +107,7 @@ impl UiReply {
                 "This request is unknown",
                 "The sign-in request does not exist or has expired.",
             ),
-            FlowError::Conflict => UiReply::error(
+            FlowError::Handled { .. } => UiReply::error(
                 409,
                 "This request was already completed",
                 "This step has already been answered and cannot be changed.",

@@ -84,7 +84,7 @@ pub fn start_login(
 }
 
 /// `acceptLoginRequest`. Hydra 1.9.2 refuses unknown fields; the v2 additions are
-/// accepted (`amr` is kept, the others are ignored).
+/// accepted and kept (`amr`, `extend_session_lifespan`, `identity_provider_session_id`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AcceptLogin {
@@ -132,6 +132,9 @@ pub fn accept_login(
             .unwrap_or_else(|| Value::Object(Default::default())),
         force_subject_identifier: body.force_subject_identifier,
         authenticated_at,
+        // Only a skipped login has a session to extend (v2 documents the field so).
+        extend_session_lifespan: body.extend_session_lifespan && req.skip,
+        identity_provider_session_id: body.identity_provider_session_id,
     })
 }
 

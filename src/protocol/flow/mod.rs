@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod login;
 pub mod logout;
 pub mod reply;
+pub mod revocation;
 pub mod subject;
 
 pub use config::FlowConfig;

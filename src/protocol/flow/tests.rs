@@ -139,6 +139,28 @@ fn accepting_checks_the_subject_and_keeps_skipped_sessions() {
 }
 
 #[test]
+fn v2_accept_fields_are_kept_and_only_a_skipped_login_extends_its_session() {
+    let mut r = login_request();
+    r.handled_at = None;
+    let body = AcceptLogin {
+        subject: "alice".into(),
+        extend_session_lifespan: true,
+        identity_provider_session_id: "kratos-session-1".into(),
+        ..Default::default()
+    };
+    let a = accept_login(&r, body.clone(), NOW).unwrap();
+    assert!(
+        !a.extend_session_lifespan,
+        "a fresh login has no session to extend"
+    );
+    assert_eq!(a.identity_provider_session_id, "kratos-session-1");
+    r.skip = true;
+    r.subject = "alice".into();
+    let a = accept_login(&r, body, NOW).unwrap();
+    assert!(a.extend_session_lifespan);
+}
+
+#[test]
 fn a_login_return_is_checked_in_hydras_order() {
     let r = login_request();
     let p = prompt(false, false, 0);

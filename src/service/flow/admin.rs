@@ -1,6 +1,6 @@
 //! The admin side of login and consent: read a request, accept or reject it.
 //! Each returns what the HTTP layer renders; a request that is unknown is
-//! [`FlowError::NotFound`], one already handled [`FlowError::Conflict`].
+//! [`FlowError::NotFound`], one already handled [`FlowError::Handled`].
 
 use super::{Flow, FlowError};
 use crate::crypto::handle::{signature_of, Kind, Minted};
@@ -9,6 +9,7 @@ use crate::model::Client;
 use crate::protocol::authorize::response::merge_query;
 use crate::protocol::flow::consent::{accept_consent, AcceptConsent};
 use crate::protocol::flow::login::{accept_login, AcceptLogin};
+use crate::protocol::flow::revocation::ConsentRevocation;
 
 /// `request_url` with the verifier added: where the app sends the browser next.
 fn redirect_to(request_url: &str, name: &str, verifier: &Minted) -> Result<String, FlowError> {
@@ -22,7 +23,7 @@ fn redirect_to(request_url: &str, name: &str, verifier: &Minted) -> Result<Strin
 }
 
 impl Flow {
-    async fn client_of(&self, id: &str) -> Result<Client, FlowError> {
+    pub(super) async fn client_of(&self, id: &str) -> Result<Client, FlowError> {
         let mut c = self
             .store
             .get_client(id)
@@ -41,7 +42,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.handled_at.is_some() {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -78,7 +81,9 @@ impl Flow {
             }
         };
         if !done {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         redirect_to(&r.request_url, "login_verifier", &verifier)
     }
@@ -92,7 +97,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.handled_at.is_some() {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -138,7 +145,9 @@ impl Flow {
             }
         };
         if !done {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         redirect_to(&r.request_url, "consent_verifier", &verifier)
     }
@@ -168,14 +177,25 @@ impl Flow {
         Ok((out, total))
     }
 
-    /// Revokes the subject's consent to one client (or to all) and everything issued under
-    /// it.
-    pub async fn revoke_consent(
-        &self,
-        subject: &str,
-        client_id: Option<&str>,
-    ) -> Result<(), FlowError> {
-        let ids = self.store.consent_request_ids(subject, client_id).await?;
+    /// Revokes consent (one client's, every client's, or one consent request) and
+    /// everything issued under it. An unknown consent request is no error, as in Hydra.
+    pub async fn revoke_consent(&self, what: &ConsentRevocation) -> Result<(), FlowError> {
+        let ids = match what {
+            ConsentRevocation::Client { subject, client } => {
+                self.store
+                    .consent_request_ids(subject, Some(client))
+                    .await?
+            }
+            ConsentRevocation::All { subject } => {
+                self.store.consent_request_ids(subject, None).await?
+            }
+            ConsentRevocation::Request { id } => self
+                .store
+                .consent_request_id(id)
+                .await?
+                .into_iter()
+                .collect(),
+        };
         self.store.revoke_tokens_by_request_ids(&ids).await?;
         self.store.delete_consent_requests(&ids).await?;
         Ok(())

@@ -4,6 +4,7 @@ use super::authorize::with_param;
 use super::{Flow, FlowError};
 use crate::crypto::handle::{signature_of, Kind, Minted};
 use crate::model::flow::LogoutRequest;
+use crate::model::Client;
 
 impl Flow {
     async fn find_logout(&self, challenge: &str) -> Result<(String, LogoutRequest), FlowError> {
@@ -15,7 +16,9 @@ impl Flow {
             .await?
             .ok_or(FlowError::NotFound)?;
         if r.accepted || r.rejected {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok((sig, r))
     }
@@ -25,17 +28,33 @@ impl Flow {
         Ok(self.find_logout(challenge).await?.1)
     }
 
+    /// The relying party of an RP-initiated logout (its secret left out), which Hydra
+    /// v2's logout request names; `None` for a logout the OP started, or whose client
+    /// is gone.
+    pub async fn logout_client(&self, r: &LogoutRequest) -> Result<Option<Client>, FlowError> {
+        if r.client_id.is_empty() {
+            return Ok(None);
+        }
+        match self.client_of(&r.client_id).await {
+            Ok(c) => Ok(Some(c)),
+            Err(FlowError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Accepts the logout; returns where the logout app sends the browser.
     #[tracing::instrument(skip_all)]
     pub async fn accept_logout(&self, challenge: &str) -> Result<String, FlowError> {
-        let (sig, _) = self.find_logout(challenge).await?;
+        let (sig, r) = self.find_logout(challenge).await?;
         let verifier = Minted::new(Kind::LogoutVerifier, &self.keys);
         if !self
             .store
             .handle_logout_request(&sig, challenge, Some(&verifier.signature))
             .await?
         {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok(with_param(
             &self.cfg.end_session_url(),
@@ -47,13 +66,15 @@ impl Flow {
     /// Rejects the logout: the session stays; the logout app sends the user back.
     #[tracing::instrument(skip_all)]
     pub async fn reject_logout(&self, challenge: &str) -> Result<(), FlowError> {
-        let (sig, _) = self.find_logout(challenge).await?;
+        let (sig, r) = self.find_logout(challenge).await?;
         if !self
             .store
             .handle_logout_request(&sig, challenge, None)
             .await?
         {
-            return Err(FlowError::Conflict);
+            return Err(FlowError::Handled {
+                request_url: r.request_url,
+            });
         }
         Ok(())
     }

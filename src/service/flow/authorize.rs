@@ -202,17 +202,7 @@ impl Visit<'_> {
                 .await
                 .map_err(OAuthError::from)?;
             if a.remember {
-                let (max_age, expires_at) = if a.remember_for > 0 {
-                    (
-                        Some(a.remember_for),
-                        self.now.saturating_add(a.remember_for),
-                    )
-                } else {
-                    (None, 0)
-                };
-                let payload = session_payload(&login.session_id, expires_at);
-                self.cookies
-                    .extend(self.cfg.cookies.set(AUTH_SESSION, &payload, max_age));
+                self.remember_session(&login.session_id, a.remember_for);
             } else {
                 // Not remembered: a previous session in this browser ends here.
                 if let Some(old) = self.cfg.cookies.read(self.jar, AUTH_SESSION) {
@@ -226,7 +216,23 @@ impl Visit<'_> {
                 }
             }
         }
+        if login.skip && a.extend_session_lifespan {
+            // Hydra v2: the remembered session lives `remember_for` longer from now.
+            self.remember_session(&login.session_id, a.remember_for);
+        }
         Ok(login)
+    }
+
+    /// Sets the session cookie for `remember_for` seconds (0: for the browser session).
+    fn remember_session(&mut self, session_id: &str, remember_for: i64) {
+        let (max_age, expires_at) = if remember_for > 0 {
+            (Some(remember_for), self.now.saturating_add(remember_for))
+        } else {
+            (None, 0)
+        };
+        let payload = session_payload(session_id, expires_at);
+        self.cookies
+            .extend(self.cfg.cookies.set(AUTH_SESSION, &payload, max_age));
     }
 }
 

@@ -7,9 +7,11 @@ pub enum FlowError {
     /// No such challenge (404).
     #[error("the requested resource does not exist")]
     NotFound,
-    /// The request was handled already (409).
+    /// The request was handled already: 409 on Hydra 1.9.2's paths, 410 on v2's GET,
+    /// whose body names `request_url` (the authorization or logout URL that started the
+    /// flow, where the app can send the browser to begin again).
     #[error("the request was handled already")]
-    Conflict,
+    Handled { request_url: String },
     /// The body or query is unacceptable (400 invalid_request).
     #[error("{0}")]
     Invalid(String),

@@ -267,6 +267,18 @@ impl Store {
         Ok(found.into_iter().map(|r| r.0).collect())
     }
 
+    /// `id` itself when it names a consent request (v2's `consent_request_id`).
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db consent_request_id", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn consent_request_id(&self, id: &str) -> StoreResult<Option<String>> {
+        let found: Option<(String,)> = with_pool!(self, |p| {
+            sqlx::query_as("SELECT challenge FROM flow_consent_requests WHERE challenge = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(found.map(|r| r.0))
+    }
+
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_consent_requests", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_consent_requests(&self, ids: &[String]) -> StoreResult<()> {
         for id in ids {

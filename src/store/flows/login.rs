@@ -13,7 +13,7 @@ const TABLE: RequestTable = RequestTable {
 const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, requested_scope, \
     requested_audience, request_url, session_id, authenticated_at, requested_at, oidc_context, handled_at, \
     error, remember, remember_for, accepted_subject, acr, amr, context, force_subject_identifier, \
-    accepted_authenticated_at, was_used";
+    accepted_authenticated_at, was_used, extend_session_lifespan, identity_provider_session_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -41,6 +41,8 @@ struct Row {
     force_subject_identifier: String,
     accepted_authenticated_at: i64,
     was_used: bool,
+    extend_session_lifespan: bool,
+    identity_provider_session_id: String,
 }
 
 impl Row {
@@ -59,6 +61,8 @@ impl Row {
                 context: from_json(&self.context, "login context")?,
                 force_subject_identifier: self.force_subject_identifier,
                 authenticated_at: self.accepted_authenticated_at,
+                extend_session_lifespan: self.extend_session_lifespan,
+                identity_provider_session_id: self.identity_provider_session_id,
             },
             challenge: self.challenge,
             challenge_value: self.challenge_value,
@@ -129,7 +133,8 @@ impl Store {
             sqlx::query(
                 "UPDATE flow_login_requests SET challenge_value = $2, verifier = $3, handled_at = $4, error = $5, \
                  remember = $6, remember_for = $7, accepted_subject = $8, acr = $9, amr = $10, context = $11, \
-                 force_subject_identifier = $12, accepted_authenticated_at = $13 \
+                 force_subject_identifier = $12, accepted_authenticated_at = $13, \
+                 extend_session_lifespan = $14, identity_provider_session_id = $15 \
                  WHERE challenge = $1 AND handled_at IS NULL",
             )
             .bind(challenge)
@@ -145,6 +150,8 @@ impl Store {
             .bind(to_json(&a.context))
             .bind(&a.force_subject_identifier)
             .bind(a.authenticated_at)
+            .bind(a.extend_session_lifespan)
+            .bind(&a.identity_provider_session_id)
             .execute(p)
             .await?
             .rows_affected()

@@ -112,6 +112,7 @@ impl Store {
     /// deletes fewer than `batch` rows; returns how many went. Each statement stays
     /// short, so traffic is never blocked behind a long delete, and other tasks run
     /// between rounds.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_in_batches", otel.kind = "client"))]
     pub(crate) async fn delete_in_batches(
         &self,
         sql: &str,

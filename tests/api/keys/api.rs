@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 on_both_backends!(
     generating_answers_201_with_hydras_private_and_public_pair_for_every_algorithm,
+    generating_on_v2_paths_answers_one_key_under_the_kid_asked_for,
     every_endpoint_round_trips_under_both_path_styles,
     put_set_replaces_the_set_and_put_key_creates_or_replaces_one_key,
     unknown_sets_and_keys_are_404_with_a_generic_error,
@@ -64,7 +65,7 @@ async fn generating_answers_201_with_hydras_private_and_public_pair_for_every_al
     let a = admin(
         &app,
         Method::POST,
-        "/admin/keys/gen2",
+        "/keys/gen2",
         Some(json!({"alg": "ES256"})),
     )
     .await;
@@ -84,6 +85,69 @@ async fn generating_answers_201_with_hydras_private_and_public_pair_for_every_al
     )
     .await;
     assert_eq!(a.body["keys"][0]["use"], "enc");
+}
+
+/// Hydra v2 generates one key under the kid asked for, and adds it to the set.
+async fn generating_on_v2_paths_answers_one_key_under_the_kid_asked_for(backend: Backend) {
+    let app = app_or_skip!(backend);
+    for (alg, kty) in [("RS256", "RSA"), ("ES256", "EC"), ("EdDSA", "OKP")] {
+        let a = admin(
+            &app,
+            Method::POST,
+            "/admin/keys/v2",
+            Some(json!({"alg": alg, "use": "sig", "kid": alg})),
+        )
+        .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        assert_eq!(a.headers["location"], "/admin/keys/v2");
+        let keys = a.body["keys"].as_array().unwrap();
+        assert_eq!(kids(keys), vec![alg]);
+        assert_eq!(keys[0]["alg"], alg);
+        assert_eq!(keys[0]["use"], "sig");
+        assert_eq!(keys[0]["kty"], kty);
+        assert!(keys[0]["d"].is_string(), "private members: {}", keys[0]);
+        let one = admin(&app, Method::GET, &format!("/admin/keys/v2/{alg}"), None).await;
+        assert_eq!(one.status, 200);
+        assert_eq!(one.body, json!({ "keys": [keys[0]] }));
+    }
+    let set = admin(&app, Method::GET, "/admin/keys/v2", None).await;
+    assert_eq!(set.status, 200);
+    let mut listed = kids(set.body["keys"].as_array().unwrap());
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec!["ES256", "EdDSA", "RS256"],
+        "added, none replaced"
+    );
+    // The 1.9.2 path sees the same set.
+    assert_eq!(get_set(&app, "v2").await.len(), 3);
+    // No kid: a UUID; no use: "sig". The same kid twice: 409.
+    let a = admin(
+        &app,
+        Method::POST,
+        "/admin/keys/v2",
+        Some(json!({"alg": "ES256"})),
+    )
+    .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["keys"][0]["kid"].as_str().unwrap().len(), 36);
+    assert_eq!(a.body["keys"][0]["use"], "sig");
+    let a = admin(
+        &app,
+        Method::POST,
+        "/admin/keys/v2",
+        Some(json!({"alg": "ES256", "use": "sig", "kid": "RS256"})),
+    )
+    .await;
+    assert_generic_error(&a, 409);
+    let a = admin(
+        &app,
+        Method::POST,
+        "/admin/keys/v2",
+        Some(json!({"alg": "HS256", "use": "sig", "kid": "h"})),
+    )
+    .await;
+    assert_generic_error(&a, 400);
 }
 
 async fn every_endpoint_round_trips_under_both_path_styles(backend: Backend) {
@@ -112,7 +176,15 @@ async fn every_endpoint_round_trips_under_both_path_styles(backend: Backend) {
             "GET shows what POST answered, private parts included"
         );
 
-        let one = admin(&app, Method::GET, &format!("{base}/{set}/private:a"), None).await;
+        // Hydra 1.9.2 generates a private:/public: pair, v2 one key under the kid.
+        let private_kid = if base == "/keys" { "private:a" } else { "a" };
+        let one = admin(
+            &app,
+            Method::GET,
+            &format!("{base}/{set}/{private_kid}"),
+            None,
+        )
+        .await;
         assert_eq!(one.status, 200);
         assert_eq!(one.body, json!({"keys": [created[0]]}));
 

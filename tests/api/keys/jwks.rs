@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 on_both_backends!(
     jwks_publishes_only_public_parts_of_both_default_sets_with_cache_headers,
     a_new_key_signs_at_once_and_older_keys_stay_published,
+    a_key_generated_on_v2_paths_is_published_and_signs_under_its_own_kid,
 );
 
 async fn jwks_publishes_only_public_parts_of_both_default_sets_with_cache_headers(
@@ -124,4 +125,49 @@ async fn a_new_key_signs_at_once_and_older_keys_stay_published(backend: Backend)
     }
     let after = jwks(&app).await.body;
     assert!(!kids(after["keys"].as_array().unwrap()).contains(&original.as_str()));
+}
+
+/// Hydra v2: `POST /admin/keys/{set}` makes one key; its public half is published under
+/// the kid asked for, and ID tokens name that kid.
+async fn a_key_generated_on_v2_paths_is_published_and_signs_under_its_own_kid(backend: Backend) {
+    use crate::flow_support::{assert_code, auth_url, browser, create_client, full_flow, unb64};
+    let app = app_or_skip!(backend);
+    let made = admin(
+        &app,
+        Method::POST,
+        &format!("/admin/keys/{ID_TOKEN_SET}"),
+        Some(json!({"alg": "ES256", "use": "sig", "kid": "v2-rotated"})),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let published = jwks(&app).await.body;
+    let first = &published["keys"][0];
+    assert_eq!(first["kid"], "v2-rotated", "newest first: {published}");
+    assert_eq!(first["x"], made.body["keys"][0]["x"]);
+    for p in PRIVATE {
+        assert!(first.get(p).is_none(), "published key has {p}");
+    }
+
+    create_client(&app, "app", json!({})).await;
+    let to = full_flow(&app, &browser(), &auth_url(&app, "app", ""), "alice", false).await;
+    let code = assert_code(&app, &to);
+    let r = app
+        .http
+        .post(app.public_url("/oauth2/token"))
+        .basic_auth("app", Some("a-client-secret-for-tests"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", crate::flow_support::CB),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let id_token = body["id_token"].as_str().unwrap();
+    let header: Value =
+        serde_json::from_slice(&unb64(id_token.split('.').next().unwrap())).unwrap();
+    assert_eq!(header["kid"], "v2-rotated");
+    assert_eq!(header["alg"], "ES256");
 }

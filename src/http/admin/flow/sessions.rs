@@ -8,6 +8,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::Now;
 use crate::http::HttpState;
 use crate::paths::admin::{CONSENT_SESSIONS, LOGIN_SESSIONS};
+use crate::protocol::flow::revocation::RevokeConsentQuery;
 use crate::service::flow::Flow;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
@@ -62,17 +63,24 @@ async fn list_consent(
     Ok(resp)
 }
 
-/// Revokes consent to `client`, or to every client (`all=true`, or no `client`), and
-/// what was issued under it.
+/// Revokes consent by Hydra 1.9.2's rules on its path and by v2's under `/admin` (where
+/// `consent_request_id` picks one consent request); see [`RevokeConsentQuery`].
 async fn revoke_consent(State(flow): State<Flow>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
-    let subject = first(&q, "subject");
-    if subject.is_empty() {
-        return Err(missing("subject"));
+    let (subject, client) = (first(&q, "subject"), first(&q, "client"));
+    let (consent_request_id, all) = (first(&q, "consent_request_id"), first(&q, "all"));
+    let query = RevokeConsentQuery {
+        subject: &subject,
+        client: &client,
+        consent_request_id: &consent_request_id,
+        all: &all,
+    };
+    let what = match views::Api::of(&uri) {
+        views::Api::Hydra1 => query.hydra1(),
+        views::Api::Admin => query.v2(),
     }
-    let client = first(&q, "client");
-    let client = (!client.is_empty()).then_some(client.as_str());
-    flow.revoke_consent(&subject, client).await?;
+    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.0))?;
+    flow.revoke_consent(&what).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

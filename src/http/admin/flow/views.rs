@@ -4,7 +4,8 @@
 //! Under the 1.9.2 paths the objects carry exactly the fields of the 1.9.2 swagger: the
 //! generated SDKs of that version refuse any field their model does not know (the Python
 //! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
-//! Hydra v2 has (`amr`, the logout `challenge`).
+//! Hydra v2 has (`amr` and `consent_request_id` on consent; the logout `challenge`,
+//! `client`, `requested_at` and `expires_at`).
 
 use crate::clock::rfc3339;
 use crate::model::flow::{ConsentRequest, LoginRequest, LogoutRequest};
@@ -60,26 +61,49 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api
     });
     if api == Api::Admin {
         v["amr"] = json!(r.amr);
+        v["consent_request_id"] = json!(consent_request_id(r));
     }
     v
 }
 
-pub fn logout_request(challenge: &str, r: &LogoutRequest, api: Api) -> Value {
-    let mut v = json!({
+/// v2's `consent_request_id`: the stable name of one consent request, which
+/// `DELETE .../sessions/consent?consent_request_id=` revokes. It is the request's storage
+/// key (the signature half of the challenge), which exists from the start, keys the
+/// tokens issued under the consent, and cannot be turned back into the challenge.
+pub fn consent_request_id(r: &ConsentRequest) -> &str {
+    &r.challenge
+}
+
+/// Hydra 1.9.2's `logoutRequest`.
+pub fn logout_request(r: &LogoutRequest) -> Value {
+    json!({
         "subject": r.subject,
         "sid": r.sid,
         "request_url": r.request_url,
         "rp_initiated": r.rp_initiated,
-    });
-    if api == Api::Admin {
-        v["challenge"] = json!(challenge);
-    }
+    })
+}
+
+/// Hydra v2's `oAuth2LogoutRequest`: 1.9.2's fields plus the `challenge`, the relying
+/// party of an RP-initiated logout (`null` otherwise), and when the request was made and
+/// stops being usable (`ttl`: `ttl.login_consent_request`).
+pub fn logout_request_v2(
+    challenge: &str,
+    r: &LogoutRequest,
+    client: Option<&Client>,
+    ttl: i64,
+) -> Value {
+    let mut v = logout_request(r);
+    v["challenge"] = json!(challenge);
+    v["client"] = json!(client);
+    v["requested_at"] = json!(rfc3339(r.requested_at));
+    v["expires_at"] = json!(rfc3339(r.requested_at.saturating_add(ttl)));
     v
 }
 
 pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -> Value {
     let a = &r.accepted;
-    json!({
+    let mut v = json!({
         "consent_request": consent_request(&r.challenge_value, r, client, api),
         "grant_scope": a.grant_scope,
         "grant_access_token_audience": a.grant_audience,
@@ -87,5 +111,9 @@ pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -
         "remember": a.remember,
         "remember_for": a.remember_for,
         "handled_at": r.handled_at.map(rfc3339),
-    })
+    });
+    if api == Api::Admin {
+        v["consent_request_id"] = json!(consent_request_id(r));
+    }
+    v
 }
