@@ -232,6 +232,16 @@ pub struct Urls {
     pub logout: Option<String>,
     pub error: Option<String>,
     pub post_logout_redirect: Option<String>,
+    pub device: DeviceUrls,
+}
+
+/// `urls.device` (Hydra v2): the page that asks for the user code (it gets
+/// `device_challenge`), and where the browser lands once the device is authorized.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceUrls {
+    pub verification: Option<String>,
+    pub success: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -260,6 +270,8 @@ pub struct Ttls {
     pub refresh_token: Ttl,
     pub id_token: Ttl,
     pub auth_code: Ttl,
+    /// How long a device code and its user code live (RFC 8628 `expires_in`).
+    pub device_user_code: Ttl,
 }
 
 impl Default for Ttls {
@@ -270,6 +282,7 @@ impl Default for Ttls {
             refresh_token: Ttl::hours(720),
             id_token: Ttl::hours(1),
             auth_code: Ttl::minutes(10),
+            device_user_code: Ttl::minutes(10),
         }
     }
 }
@@ -302,6 +315,23 @@ pub struct OAuth2 {
     pub pkce: Pkce,
     pub client_credentials: ClientCredentials,
     pub hashers: Hashers,
+    pub device_authorization: DeviceAuthorization,
+}
+
+/// `oauth2.device_authorization` (Hydra v2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceAuthorization {
+    /// The polling `interval` a device is told to keep (RFC 8628 §3.2).
+    pub token_polling_interval: Ttl,
+}
+
+impl Default for DeviceAuthorization {
+    fn default() -> Self {
+        DeviceAuthorization {
+            token_polling_interval: Ttl(std::time::Duration::from_secs(5)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -22,6 +22,11 @@ pub enum Kind {
     ConsentVerifier,
     LogoutChallenge,
     LogoutVerifier,
+    /// RFC 8628: the device code a device polls with, and Hydra v26's device challenge
+    /// and verifier (the verification step a login app or the built-in page handles).
+    DeviceCode,
+    DeviceChallenge,
+    DeviceVerifier,
 }
 
 impl Kind {
@@ -36,6 +41,9 @@ impl Kind {
             Kind::ConsentVerifier => "ptc_cv_",
             Kind::LogoutChallenge => "ptc_oc_",
             Kind::LogoutVerifier => "ptc_ov_",
+            Kind::DeviceCode => "ptc_dc_",
+            Kind::DeviceChallenge => "ptc_dh_",
+            Kind::DeviceVerifier => "ptc_dv_",
         }
     }
 }

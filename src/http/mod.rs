@@ -36,6 +36,7 @@ pub fn public_router(state: HttpState, settings: &Settings) -> Router {
         .merge(public::logout::routes())
         .merge(public::fallbacks::routes())
         .merge(public::token::routes())
+        .merge(public::device::routes())
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
         .merge(public::discovery::routes())

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod code;
+pub mod device;
 pub mod flow;
 pub mod identity;
 pub mod token;

@@ -6,6 +6,7 @@ pub mod claims;
 pub mod client;
 pub mod client_auth;
 pub mod cors;
+pub mod device;
 pub mod discovery;
 pub mod error;
 pub mod federation;

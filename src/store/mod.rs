@@ -9,6 +9,7 @@
 //! conditional `UPDATE … RETURNING`, which is atomic on both backends without row locks.
 
 mod clients;
+mod device;
 mod dsn;
 mod flows;
 mod identity;
@@ -18,6 +19,7 @@ mod tokens;
 mod users;
 
 pub use clients::HashUpdate;
+pub use device::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};
 pub use tokens::{Exchange, NewTokens, TokenRow};

@@ -9,6 +9,7 @@ mod clients;
 mod config_errors;
 mod connections;
 mod cors;
+mod device;
 mod federation;
 mod firstparty;
 mod firstparty_config;

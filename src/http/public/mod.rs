@@ -1,6 +1,7 @@
 //! Public handlers (port 4444), one file per endpoint family.
 
 pub mod authorize;
+pub mod device;
 pub mod discovery;
 pub mod fallbacks;
 pub mod firstparty;

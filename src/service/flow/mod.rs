@@ -10,6 +10,7 @@ mod authorize_consent;
 mod authorize_hint;
 mod authorize_response;
 mod backchannel;
+mod device;
 pub mod end_session;
 mod error;
 

@@ -5,6 +5,7 @@
 pub mod client_assertion;
 pub mod client_auth;
 pub mod client_jwks;
+pub mod device;
 pub mod flush;
 pub mod introspect;
 pub mod issue;
@@ -69,6 +70,11 @@ pub struct OAuth2Config {
     pub scope_strategy: String,
     /// `oauth2.client_credentials.default_grant_allowed_scope`.
     pub default_client_credentials_scope: bool,
+    /// `ttl.device_user_code` and `oauth2.device_authorization.token_polling_interval`.
+    pub device_ttl: i64,
+    pub device_interval: i64,
+    /// The verification URI given to the user (RFC 8628 §3.2).
+    pub device_verification_uri: String,
     pub errors: ErrorStyle,
 }
 
@@ -77,6 +83,14 @@ impl OAuth2Config {
         let urls = Urls::from_settings(s);
         OAuth2Config {
             token_endpoint: urls.token_endpoint(),
+            device_ttl: s.ttl.device_user_code.as_secs().max(1),
+            device_interval: s
+                .oauth2
+                .device_authorization
+                .token_polling_interval
+                .as_secs()
+                .max(1),
+            device_verification_uri: urls.public_url(crate::paths::public::DEVICE_VERIFY),
             issuer: urls.issuer,
             access_ttl: s.ttl.access_token.as_secs(),
             refresh_ttl: s.ttl.refresh_token.as_secs(),
