@@ -82,6 +82,9 @@ pub mod admin {
     pub const LOGIN_SESSIONS: &str = "/oauth2/auth/sessions/login";
     /// Hydra v2's device challenge (`…/accept`), only under `/admin`.
     pub const DEVICE_REQUEST: &str = "/admin/oauth2/auth/requests/device";
+    /// Trusted issuers of the JWT bearer grant (Hydra v2; also without the prefix, as
+    /// Hydra 1.11 served it).
+    pub const TRUST_JWT_ISSUERS: &str = "/trust/grants/jwt-bearer/issuers";
     /// A Portcullis extension, only under `/admin`.
     pub const USERS: &str = "/admin/users";
     /// Upstream identity providers (a Portcullis extension).

@@ -316,6 +316,38 @@ pub struct OAuth2 {
     pub client_credentials: ClientCredentials,
     pub hashers: Hashers,
     pub device_authorization: DeviceAuthorization,
+    pub grant: Grant,
+}
+
+/// `oauth2.grant` (Hydra v2).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grant {
+    pub jwt: JwtGrant,
+}
+
+/// `oauth2.grant.jwt`: the JWT bearer grant (RFC 7523) with Hydra v2's keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtGrant {
+    /// Accept assertions without `jti` (they then cannot be checked for replay).
+    #[serde(deserialize_with = "lenient::bool")]
+    pub jti_optional: bool,
+    /// Accept assertions without `iat`.
+    #[serde(deserialize_with = "lenient::bool")]
+    pub iat_optional: bool,
+    /// How far in the future an assertion's `exp` may be.
+    pub max_ttl: Ttl,
+}
+
+impl Default for JwtGrant {
+    fn default() -> Self {
+        JwtGrant {
+            jti_optional: false,
+            iat_optional: false,
+            max_ttl: Ttl::hours(720),
+        }
+    }
 }
 
 /// `oauth2.device_authorization` (Hydra v2).

@@ -58,7 +58,8 @@ pub fn admin_router(state: HttpState, settings: &Settings) -> Router {
         .merge(admin::users::routes())
         .merge(admin::identity::routes())
         .merge(admin::introspect::routes())
-        .merge(admin::tokens::routes());
+        .merge(admin::tokens::routes())
+        .merge(admin::trust::routes());
     middleware::wrap(routes, state, settings, "admin")
 }
 

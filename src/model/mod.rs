@@ -8,6 +8,7 @@ pub mod device;
 pub mod flow;
 pub mod identity;
 pub mod token;
+pub mod trust;
 pub mod user;
 
 pub use client::{Client, ClientFilter};

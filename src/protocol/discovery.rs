@@ -27,6 +27,7 @@ pub const GRANT_TYPES: &[&str] = &[
     "client_credentials",
     "refresh_token",
     "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
 ];
 /// `query` is only used with `response_type=code`: tokens never travel in the query
 /// (OAuth 2.0 Multiple Response Types §5).

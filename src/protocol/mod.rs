@@ -16,6 +16,7 @@ pub mod grant;
 pub mod id_token;
 pub mod pkce;
 pub mod scope;
+pub mod trust;
 pub mod user;
 pub mod userinfo;
 

@@ -16,6 +16,7 @@ mod identity;
 mod keys;
 mod meta;
 mod tokens;
+mod trust;
 mod users;
 
 pub use clients::HashUpdate;

@@ -27,6 +27,7 @@ mod flow_support;
 mod hardening;
 mod health;
 mod janitor;
+mod jwt_bearer;
 mod keys;
 mod oidc_rp;
 mod readiness;

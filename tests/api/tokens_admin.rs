@@ -350,7 +350,8 @@ async fn discovery_documents_advertise_what_works(backend: Backend) {
             "implicit",
             "client_credentials",
             "refresh_token",
-            "urn:ietf:params:oauth:grant-type:device_code"
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
         ])
     );
     assert_eq!(d["request_parameter_supported"], false);

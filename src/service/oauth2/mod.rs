@@ -12,6 +12,7 @@ pub mod issue;
 pub mod lookup;
 pub mod revoke;
 pub mod token;
+pub mod trust;
 pub mod userinfo;
 
 use crate::config::{Settings, Urls};
@@ -75,6 +76,8 @@ pub struct OAuth2Config {
     pub device_interval: i64,
     /// The verification URI given to the user (RFC 8628 §3.2).
     pub device_verification_uri: String,
+    /// `oauth2.grant.jwt`.
+    pub jwt_grant: JwtGrantConfig,
     pub errors: ErrorStyle,
 }
 
@@ -90,6 +93,11 @@ impl OAuth2Config {
                 .token_polling_interval
                 .as_secs()
                 .max(1),
+            jwt_grant: JwtGrantConfig {
+                jti_optional: s.oauth2.grant.jwt.jti_optional,
+                iat_optional: s.oauth2.grant.jwt.iat_optional,
+                max_ttl: s.oauth2.grant.jwt.max_ttl.as_secs(),
+            },
             device_verification_uri: urls.public_url(crate::paths::public::DEVICE_VERIFY),
             issuer: urls.issuer,
             access_ttl: s.ttl.access_token.as_secs(),
@@ -109,6 +117,14 @@ impl OAuth2Config {
             },
         }
     }
+}
+
+/// `oauth2.grant.jwt` in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct JwtGrantConfig {
+    pub jti_optional: bool,
+    pub iat_optional: bool,
+    pub max_ttl: i64,
 }
 
 impl From<StoreError> for OAuthError {

@@ -4,6 +4,7 @@
 mod authorization_code;
 mod client_credentials;
 mod device_code;
+mod jwt_bearer;
 mod refresh;
 pub mod response;
 
@@ -14,6 +15,7 @@ use super::OAuth2;
 use crate::model::Client;
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
+use crate::protocol::trust::JWT_BEARER_GRANT;
 
 impl OAuth2 {
     /// Handles one token request. `authorization` is the `Authorization` header, if any.
@@ -36,6 +38,7 @@ impl OAuth2 {
             "refresh_token",
             "client_credentials",
             DEVICE_CODE_GRANT,
+            JWT_BEARER_GRANT,
         ];
         if !handled.contains(&grant_type.as_str()) {
             return Err(OAuthError::unsupported_grant_type(format!(
@@ -46,6 +49,7 @@ impl OAuth2 {
         match grant_type.as_str() {
             "client_credentials" => self.client_credentials(&client, &params, now).await,
             DEVICE_CODE_GRANT => self.device_code(&client, &params, now).await,
+            JWT_BEARER_GRANT => self.jwt_bearer(&client, &params, now).await,
             "refresh_token" => {
                 let Some(presented) = params.get("refresh_token") else {
                     return Err(OAuthError::invalid_request(

@@ -44,3 +44,20 @@ CREATE TABLE flow_device_requests (
     was_used     BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX flow_device_requests_requested_at_idx ON flow_device_requests (requested_at);
+
+-- The JWT bearer grant (RFC 7523 §2.1): issuers trusted to assert a subject (or any,
+-- with `allow_any_subject`) with one public key each, for the scopes listed (JSON
+-- array), until `expires_at` (unix seconds). As in Hydra, one key per (issuer, subject,
+-- key id). `jwk` is the public JWK as JSON.
+CREATE TABLE trust_jwt_issuers (
+    id                TEXT PRIMARY KEY,
+    issuer            TEXT NOT NULL,
+    subject           TEXT NOT NULL,
+    allow_any_subject BOOLEAN NOT NULL,
+    scope             TEXT NOT NULL,
+    key_id            TEXT NOT NULL,
+    jwk               TEXT NOT NULL,
+    created_at        BIGINT NOT NULL,
+    expires_at        BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX trust_jwt_issuers_key_idx ON trust_jwt_issuers (issuer, subject, key_id);
