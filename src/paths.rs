@@ -19,6 +19,8 @@ pub mod public {
     /// user (Hydra v26's paths).
     pub const DEVICE_AUTH: &str = "/oauth2/device/auth";
     pub const DEVICE_VERIFY: &str = "/oauth2/device/verify";
+    /// Dynamic client registration (RFC 7591/7592), when enabled.
+    pub const REGISTER: &str = "/oauth2/register";
 
     /// Hydra's placeholder pages when no login, consent, logout or error app is set.
     pub mod fallbacks {

@@ -61,3 +61,10 @@ CREATE TABLE trust_jwt_issuers (
     expires_at        BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX trust_jwt_issuers_key_idx ON trust_jwt_issuers (issuer, subject, key_id);
+
+-- Dynamic client registration (RFC 7591/7592): the keyed hash of each self-registered
+-- client's registration access token (never the token itself).
+CREATE TABLE client_registrations (
+    client_id TEXT PRIMARY KEY REFERENCES clients (id) ON DELETE CASCADE,
+    token     TEXT NOT NULL
+);

@@ -417,6 +417,26 @@ impl Default for Argon2Params {
 #[serde(default)]
 pub struct Oidc {
     pub subject_identifiers: SubjectIdentifiers,
+    pub dynamic_client_registration: DynamicClientRegistration,
+}
+
+/// `oidc.dynamic_client_registration` (Hydra): off unless enabled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DynamicClientRegistration {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    /// The scope a registering client gets when it asks for none.
+    pub default_scope: Vec<String>,
+}
+
+impl Default for DynamicClientRegistration {
+    fn default() -> Self {
+        DynamicClientRegistration {
+            enabled: false,
+            default_scope: vec!["openid".into(), "offline".into(), "offline_access".into()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -27,6 +27,8 @@ pub enum Kind {
     DeviceCode,
     DeviceChallenge,
     DeviceVerifier,
+    /// RFC 7592's registration access token of a self-registered client.
+    RegistrationToken,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::DeviceCode => "ptc_dc_",
             Kind::DeviceChallenge => "ptc_dh_",
             Kind::DeviceVerifier => "ptc_dv_",
+            Kind::RegistrationToken => "ptc_rg_",
         }
     }
 }

@@ -37,6 +37,9 @@ pub fn public_router(state: HttpState, settings: &Settings) -> Router {
         .merge(public::fallbacks::routes())
         .merge(public::token::routes())
         .merge(public::device::routes())
+        .merge(public::register::routes(
+            settings.oidc.dynamic_client_registration.enabled,
+        ))
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
         .merge(public::discovery::routes())

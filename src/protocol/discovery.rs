@@ -190,6 +190,12 @@ fn everything(s: &Settings, u: &Urls) -> Map<String, Value> {
     if let Value::Object(e) = extra {
         m.extend(e);
     }
+    if s.oidc.dynamic_client_registration.enabled {
+        m.insert(
+            "registration_endpoint".into(),
+            u.public_url(public::REGISTER).into(),
+        );
+    }
     m
 }
 

@@ -15,6 +15,7 @@ mod flows;
 mod identity;
 mod keys;
 mod meta;
+mod registrations;
 mod tokens;
 mod trust;
 mod users;

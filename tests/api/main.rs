@@ -31,6 +31,7 @@ mod jwt_bearer;
 mod keys;
 mod oidc_rp;
 mod readiness;
+mod registration;
 mod sdk_shapes;
 mod security;
 mod tokens;

@@ -7,6 +7,7 @@ pub mod fallbacks;
 pub mod firstparty;
 pub mod jwks;
 pub mod logout;
+pub mod register;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;

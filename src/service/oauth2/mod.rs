@@ -19,6 +19,7 @@ use crate::config::{Settings, Urls};
 use crate::crypto::SystemKeys;
 use crate::jwk::KeyManager;
 use crate::protocol::error::{ErrorStyle, OAuthError};
+use crate::service::clients::dynamic::RegistrationConfig;
 use crate::service::clients::SecretVerifier;
 use crate::store::{Store, StoreError};
 use client_jwks::ClientJwks;
@@ -78,6 +79,8 @@ pub struct OAuth2Config {
     pub device_verification_uri: String,
     /// `oauth2.grant.jwt`.
     pub jwt_grant: JwtGrantConfig,
+    /// `oidc.dynamic_client_registration`.
+    pub registration: RegistrationConfig,
     pub errors: ErrorStyle,
 }
 
@@ -93,6 +96,11 @@ impl OAuth2Config {
                 .token_polling_interval
                 .as_secs()
                 .max(1),
+            registration: RegistrationConfig {
+                enabled: s.oidc.dynamic_client_registration.enabled,
+                default_scope: s.oidc.dynamic_client_registration.default_scope.join(" "),
+                endpoint: urls.public_url(crate::paths::public::REGISTER),
+            },
             jwt_grant: JwtGrantConfig {
                 jti_optional: s.oauth2.grant.jwt.jti_optional,
                 iat_optional: s.oauth2.grant.jwt.iat_optional,
