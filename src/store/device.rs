@@ -214,10 +214,13 @@ impl Store {
 
     /// Records a poll that got no tokens and says where the code stands: the interval
     /// grows by `step` when this poll came sooner than it allowed (SET
-    /// expressions read the row as it was, on both backends). `None`: unknown code.
+    /// expressions read the row as it was, on both backends). Only the client the code
+    /// was issued to is recorded, so another client cannot slow the device down.
+    /// `None`: unknown code, or another client's.
     pub async fn poll_device_code(
         &self,
         signature: &str,
+        client_id: &str,
         now: i64,
         step: i64,
     ) -> StoreResult<Option<Poll>> {
@@ -227,12 +230,14 @@ impl Store {
             "poll_interval = CASE WHEN $2 - last_polled_at < poll_interval ",
             "    THEN poll_interval + $3 ELSE poll_interval END, ",
             "last_polled_at = $2 ",
-            "WHERE signature = $1 RETURNING status, client_id, expires_at, too_fast"
+            "WHERE signature = $1 AND client_id = $4 \
+             RETURNING status, client_id, expires_at, too_fast"
         );
         let row: Option<PollRow> = with_pool!(self, |p| sqlx::query_as(SQL)
             .bind(signature)
             .bind(now)
             .bind(step)
+            .bind(client_id)
             .fetch_optional(p)
             .await?);
         row.map(|r| {

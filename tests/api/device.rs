@@ -24,11 +24,15 @@ const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const TV: &str = "living-room-tv";
 
 async fn create_device_client(app: &TestApp) {
+    create_device_client_named(app, TV).await
+}
+
+async fn create_device_client_named(app: &TestApp, id: &str) {
     let r = app
         .http
         .post(app.admin_url("/clients"))
         .json(&json!({
-            "client_id": TV,
+            "client_id": id,
             "client_name": "Living Room TV",
             "token_endpoint_auth_method": "none",
             "grant_types": [GRANT, "refresh_token"],
@@ -54,12 +58,16 @@ async fn device_auth(app: &TestApp, scope: &str) -> Value {
 }
 
 async fn poll(app: &TestApp, device_code: &str) -> (StatusCode, Value) {
+    poll_as(app, TV, device_code).await
+}
+
+async fn poll_as(app: &TestApp, client: &str, device_code: &str) -> (StatusCode, Value) {
     let r = app
         .http
         .post(app.public_url("/oauth2/token"))
         .form(&[
             ("grant_type", GRANT),
-            ("client_id", TV),
+            ("client_id", client),
             ("device_code", device_code),
         ])
         .send()
@@ -211,7 +219,14 @@ async fn a_device_is_authorized_through_the_built_in_pages(backend: Backend) {
 async fn polling_too_fast_is_told_to_slow_down_and_the_interval_grows(backend: Backend) {
     let app = app_or_skip!(backend);
     create_device_client(&app).await;
+    create_device_client_named(&app, "kitchen-tv").await;
     let d = device_auth(&app, "openid").await;
+    // Another client's polls are refused and not recorded against the device.
+    let (status, theirs) = poll_as(&app, "kitchen-tv", code_of(&d)).await;
+    assert_eq!(
+        (status.as_u16(), theirs["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     let (status, first) = poll(&app, code_of(&d)).await;
     assert_eq!(
         (status.as_u16(), first["error"].as_str()),

@@ -52,7 +52,7 @@ impl OAuth2 {
             Exchange::NotFound => {
                 match self
                     .store
-                    .poll_device_code(&signature, now, SLOW_DOWN_STEP)
+                    .poll_device_code(&signature, &client.client_id, now, SLOW_DOWN_STEP)
                     .await?
                 {
                     Some(p) => Err(poll_error(&p, &client.client_id, now)),
