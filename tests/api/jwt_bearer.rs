@@ -144,6 +144,44 @@ async fn the_trust_api_creates_lists_reads_and_deletes(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(only.as_array().unwrap().len(), 1);
+    // Pages of one: the first links to the second; together they hold both trusts.
+    let first = app
+        .http
+        .get(app.admin_url(&format!("{ISSUERS}?page_size=1")))
+        .send()
+        .await
+        .unwrap();
+    let link = first.headers()["link"].to_str().unwrap().to_string();
+    assert!(
+        link.contains("page_token=1") && link.ends_with("rel=\"next\""),
+        "{link}"
+    );
+    let first: Value = first.json().await.unwrap();
+    let second: Value = app
+        .http
+        .get(app.admin_url(&format!("{ISSUERS}?page_size=1&page_token=1")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut issuers = [
+        first[0]["issuer"].to_string(),
+        second[0]["issuer"].to_string(),
+    ];
+    issuers.sort();
+    assert_eq!(
+        issuers,
+        [json!(CI).to_string(), json!("https://other").to_string()]
+    );
+    let bad = app
+        .http
+        .get(app.admin_url(&format!("{ISSUERS}?page_size=0")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
     let one = app
         .http
         .get(app.admin_url(&format!("{ISSUERS}/{id}")))

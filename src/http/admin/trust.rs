@@ -13,8 +13,8 @@ use crate::protocol::trust::NewTrust;
 use crate::service::oauth2::trust::TrustError;
 use crate::service::oauth2::OAuth2;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{MatchedPath, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -82,6 +82,7 @@ struct ListQuery {
 
 async fn list(
     State(oauth2): State<OAuth2>,
+    path: MatchedPath,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let size = q.page_size.unwrap_or(250);
@@ -101,7 +102,22 @@ async fn list(
     let issuer = Some(q.issuer.as_str()).filter(|i| !i.is_empty());
     let all = oauth2.trusted_issuers(issuer, size, offset).await?;
     let body: Vec<Value> = all.iter().map(view).collect();
-    Ok(axum::Json(body).into_response())
+    let full = body.len() as i64 == size;
+    let mut resp = axum::Json(body).into_response();
+    // Ory's token pagination: a full page links to the next one (`page_token`).
+    if full {
+        let mut next = url::form_urlencoded::Serializer::new(String::new());
+        next.append_pair("page_size", &size.to_string());
+        next.append_pair("page_token", &(offset + size).to_string());
+        if let Some(i) = issuer {
+            next.append_pair("issuer", i);
+        }
+        let link = format!("<{}?{}>; rel=\"next\"", path.as_str(), next.finish());
+        if let Ok(v) = HeaderValue::from_str(&link) {
+            resp.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(resp)
 }
 
 async fn read(
