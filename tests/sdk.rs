@@ -1,9 +1,12 @@
 //! Ory's own Hydra 1.9.2 Python SDK (`ory-hydra-client==1.9.2`) against the real server:
 //! `tests/sdk/hydra_sdk_test.py` round-trips clients, keys, tokens, the login/consent/
 //! logout flow and discovery through the SDK, whose generated models refuse any answer
-//! that is not shaped exactly like Hydra's.
+//! that is not shaped exactly like Hydra's. `tests/sdk/hydra25_sdk_test.py` drives the
+//! Hydra v2 operations of issue 13 (device user codes, the JWT bearer trust API, dynamic
+//! client registration) through Ory's 25.4 SDK (`ory-hydra-client==25.4.0`).
 //!
-//! The SDK lives in a virtualenv at `target/sdk-venv`, created on first use. Without
+//! Each SDK lives in a virtualenv under `target/` (`sdk-venv`, `sdk25-venv`), created
+//! on first use. Without
 //! python3, or when the venv or pip install fails, the test is skipped loudly outside CI
 //! and fails under CI (`CI` set).
 
@@ -15,15 +18,39 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-on_both_backends!(the_hydra_1_9_2_python_sdk_works_unchanged);
+on_both_backends!(
+    the_hydra_1_9_2_python_sdk_works_unchanged,
+    the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis,
+);
 
-const SDK: &str = "ory-hydra-client==1.9.2";
+/// One pinned SDK and the virtualenv it lives in.
+struct Pin {
+    spec: &'static str,
+    version: &'static str,
+    venv: &'static str,
+}
+
+const V1: Pin = Pin {
+    spec: "ory-hydra-client==1.9.2",
+    version: "v1.9.2",
+    venv: "sdk-venv",
+};
+const V25: Pin = Pin {
+    spec: "ory-hydra-client==25.4.0",
+    version: "v25.4.0",
+    venv: "sdk25-venv",
+};
+static V1_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+static V25_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 /// The login, consent and logout apps: never fetched, the script only reads the
 /// challenge from the redirect to them.
 const APPS: &str = "http://127.0.0.1:9";
 
 async fn the_hydra_1_9_2_python_sdk_works_unchanged(backend: Backend) {
-    let Some(python) = tokio::task::spawn_blocking(sdk_python).await.unwrap() else {
+    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V1, &V1_PYTHON))
+        .await
+        .unwrap()
+    else {
         return;
     };
     let app = app_or_skip!(backend, |s| {
@@ -51,13 +78,47 @@ async fn the_hydra_1_9_2_python_sdk_works_unchanged(backend: Backend) {
     assert!(stdout.contains("all SDK checks passed"), "{stdout}");
 }
 
+async fn the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis(backend: Backend) {
+    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V25, &V25_PYTHON))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let app = app_or_skip!(backend, |s| {
+        s.urls.login = Some(format!("{APPS}/login"));
+        s.urls.consent = Some(format!("{APPS}/consent"));
+        s.urls.device.verification = Some(format!("{APPS}/device"));
+        s.urls.device.success = Some(format!("{APPS}/device/done"));
+        s.oidc.dynamic_client_registration.enabled = true;
+    });
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra25_sdk_test.py");
+    let out = tokio::process::Command::new(&python)
+        .arg(&script)
+        .env("PORTCULLIS_ADMIN_URL", &app.admin)
+        .env("PORTCULLIS_PUBLIC_URL", &app.public)
+        .env("PORTCULLIS_APPS", APPS)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .await
+        .expect("run the SDK script");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
+    assert!(
+        out.status.success(),
+        "the Hydra 25.4 SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(stdout.contains("all SDK checks passed"), "{stdout}");
+}
+
 /// The virtualenv's python with the SDK installed, or `None` (skipped) when it cannot
 /// be had outside CI. Made once per process; concurrent processes are safe because the
 /// venv is built in a private directory and renamed into place (a rename onto an
 /// existing venv fails, and the loser removes its copy).
-fn sdk_python() -> Option<PathBuf> {
-    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match PYTHON.get_or_init(prepare_venv) {
+fn sdk_python(pin: &Pin, cell: &OnceLock<Result<PathBuf, String>>) -> Option<PathBuf> {
+    match cell.get_or_init(|| prepare_venv(pin)) {
         Ok(p) => Some(p.clone()),
         Err(why) => {
             if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
@@ -76,13 +137,14 @@ fn target_dir() -> PathBuf {
 }
 
 /// True when `python` imports the SDK of the pinned version and `requests`.
-fn has_sdk(python: &Path) -> bool {
+fn has_sdk(python: &Path, pin: &Pin) -> bool {
+    let check = format!(
+        "import ory_hydra_client, requests, sys; \
+         sys.exit(ory_hydra_client.__version__ != '{}')",
+        pin.version
+    );
     Command::new(python)
-        .args([
-            "-c",
-            "import ory_hydra_client, requests, sys; \
-             sys.exit(ory_hydra_client.__version__ != 'v1.9.2')",
-        ])
+        .args(["-c", &check])
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -103,14 +165,14 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn prepare_venv() -> Result<PathBuf, String> {
-    let venv = target_dir().join("sdk-venv");
+fn prepare_venv(pin: &Pin) -> Result<PathBuf, String> {
+    let venv = target_dir().join(pin.venv);
     let python = venv.join("bin/python");
-    if has_sdk(&python) {
+    if has_sdk(&python, pin) {
         return Ok(python);
     }
     run(Command::new("python3").arg("--version"), "python3")?;
-    let tmp = target_dir().join(format!("sdk-venv.tmp-{}", std::process::id()));
+    let tmp = target_dir().join(format!("{}.tmp-{}", pin.venv, std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(target_dir()).map_err(|e| e.to_string())?;
     let built = (|| {
@@ -125,10 +187,10 @@ fn prepare_venv() -> Result<PathBuf, String> {
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
-                SDK,
+                pin.spec,
                 "requests",
             ]),
-            &format!("pip install {SDK} requests"),
+            &format!("pip install {} requests", pin.spec),
         )
     })();
     if let Err(e) = built {
@@ -136,8 +198,8 @@ fn prepare_venv() -> Result<PathBuf, String> {
         return Err(e);
     }
     // A broken venv left by an interrupted run is moved aside first.
-    if venv.exists() && !has_sdk(&python) {
-        let old = target_dir().join(format!("sdk-venv.old-{}", std::process::id()));
+    if venv.exists() && !has_sdk(&python, pin) {
+        let old = target_dir().join(format!("{}.old-{}", pin.venv, std::process::id()));
         if std::fs::rename(&venv, &old).is_ok() {
             let _ = std::fs::remove_dir_all(&old);
         }
@@ -146,7 +208,7 @@ fn prepare_venv() -> Result<PathBuf, String> {
         // Another process put its venv there first.
         let _ = std::fs::remove_dir_all(&tmp);
     }
-    if has_sdk(&python) {
+    if has_sdk(&python, pin) {
         Ok(python)
     } else {
         Err(format!("no working SDK venv at {}", venv.display()))
