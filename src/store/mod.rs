@@ -10,6 +10,7 @@
 
 mod clients;
 mod device;
+mod device_requests;
 mod dsn;
 mod flows;
 mod identity;
@@ -21,7 +22,7 @@ mod trust;
 mod users;
 
 pub use clients::HashUpdate;
-pub use device::DeviceVerified;
+pub use device_requests::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};
 pub use tokens::{Exchange, NewTokens, TokenRow};

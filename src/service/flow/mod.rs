@@ -11,6 +11,7 @@ mod authorize_hint;
 mod authorize_response;
 mod backchannel;
 mod device;
+mod device_accept;
 pub mod end_session;
 mod error;
 
