@@ -300,6 +300,16 @@ async fn wrong_user_codes_are_throttled(backend: Backend) {
     let r = submit_code(&app, &b, &page, d["user_code"].as_str().unwrap()).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
+    // The page opened without a challenge goes to get one, keeping the code.
+    let r = b
+        .get(app.public_url("/ui/device?user_code=BCDF-GHJK"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&r),
+        app.public_url("/oauth2/device/verify?user_code=BCDF-GHJK")
+    );
     // A fresh challenge from the same address still works (20 per address).
     let page = open_code_page(&app, &b, &d).await;
     let r = submit_code(&app, &b, &page, d["user_code"].as_str().unwrap()).await;

@@ -2,7 +2,8 @@
 //! (`/ui/device?device_challenge=…[&user_code=…]`, `/ui/device/done`).
 //!
 //! GET shows a form asking for the code shown on the device (pre-filled from
-//! `verification_uri_complete`). POST: CSRF check, then the same acceptance the admin
+//! `verification_uri_complete`); opened without a challenge, it sends the browser to
+//! `/oauth2/device/verify` for one. POST: CSRF check, then the same acceptance the admin
 //! API offers login apps (`Flow::accept_device`, throttled per challenge and per
 //! address); a wrong code shows the form again, a right one continues to the normal
 //! login and consent.
@@ -11,6 +12,7 @@ use super::csrf::{self, CsrfSession};
 use super::html::{self, esc};
 use super::{Ctx, UiReply};
 use crate::paths::public::ui::DEVICE;
+use crate::paths::public::DEVICE_VERIFY;
 use crate::service::flow::FlowError;
 use serde::Deserialize;
 use std::net::IpAddr;
@@ -25,7 +27,15 @@ pub struct DeviceForm {
 
 pub fn show(ctx: &Ctx<'_>, challenge: &str, user_code: &str) -> UiReply {
     if challenge.is_empty() {
-        return UiReply::bad_request("The device_challenge parameter is missing.");
+        // Opened directly (a typed or bookmarked URL): get a challenge first.
+        let mut to = ctx.url(DEVICE_VERIFY);
+        if !user_code.is_empty() {
+            to = format!(
+                "{to}?{}",
+                serde_urlencoded::to_string([("user_code", user_code)]).unwrap_or_default()
+            );
+        }
+        return UiReply::redirect(to, false);
     }
     page(ctx, challenge, user_code, None, 200)
 }
