@@ -15,6 +15,12 @@ pub mod public {
     pub const OAUTH_AUTHORIZATION_SERVER: &str = "/.well-known/oauth-authorization-server";
     /// RP-initiated logout (`end_session_endpoint`).
     pub const LOGOUT: &str = "/oauth2/sessions/logout";
+    /// RFC 8628's device authorization endpoint, and the verification URI given to the
+    /// user (Hydra v26's paths).
+    pub const DEVICE_AUTH: &str = "/oauth2/device/auth";
+    pub const DEVICE_VERIFY: &str = "/oauth2/device/verify";
+    /// Dynamic client registration (RFC 7591/7592), when enabled.
+    pub const REGISTER: &str = "/oauth2/register";
 
     /// Hydra's placeholder pages when no login, consent, logout or error app is set.
     pub mod fallbacks {
@@ -31,6 +37,9 @@ pub mod public {
         pub const CONSENT: &str = "/ui/consent";
         pub const LOGOUT: &str = "/ui/logout";
         pub const ERROR: &str = "/ui/error";
+        /// The built-in `urls.device.verification` and `urls.device.success`.
+        pub const DEVICE: &str = "/ui/device";
+        pub const DEVICE_DONE: &str = "/ui/device/done";
         /// Sign-in through upstream provider `{id}`: the start (served also when the
         /// pages are off, for a headless login app), the provider's redirect back, and
         /// where the provider's logout returns.
@@ -73,6 +82,11 @@ pub mod admin {
     pub const LOGOUT_REQUEST: &str = "/oauth2/auth/requests/logout";
     pub const CONSENT_SESSIONS: &str = "/oauth2/auth/sessions/consent";
     pub const LOGIN_SESSIONS: &str = "/oauth2/auth/sessions/login";
+    /// Hydra v2's device challenge (`…/accept`), only under `/admin`.
+    pub const DEVICE_REQUEST: &str = "/admin/oauth2/auth/requests/device";
+    /// Trusted issuers of the JWT bearer grant (Hydra v2; also without the prefix, as
+    /// Hydra 1.11 served it).
+    pub const TRUST_JWT_ISSUERS: &str = "/trust/grants/jwt-bearer/issuers";
     /// A Portcullis extension, only under `/admin`.
     pub const USERS: &str = "/admin/users";
     /// Upstream identity providers (a Portcullis extension).

@@ -1,14 +1,15 @@
-//! Ory's own Python SDKs against the real server, both generations:
-//! - Hydra 1.9.2's (`ory-hydra-client==1.9.2`) on the classic paths:
-//!   `tests/sdk/hydra_sdk_test.py` round-trips clients, keys, tokens, the login/consent/
-//!   logout flow and discovery through the SDK, whose generated models refuse any answer
-//!   that is not shaped exactly like Hydra's;
-//! - Hydra v2's (`ory-hydra-client==25.4.0`, API of v26.2) on the `/admin` paths:
-//!   `tests/sdk/hydra_v2_sdk_test.py`, validated by its pydantic models.
+//! Ory's own Hydra 1.9.2 Python SDK (`ory-hydra-client==1.9.2`) against the real server:
+//! `tests/sdk/hydra_sdk_test.py` round-trips clients, keys, tokens, the login/consent/
+//! logout flow and discovery through the SDK, whose generated models refuse any answer
+//! that is not shaped exactly like Hydra's. `tests/sdk/hydra25_sdk_test.py` drives the
+//! Hydra v2 operations of issue 13 (device user codes, the JWT bearer trust API, dynamic
+//! client registration) through Ory's 25.4 SDK (`ory-hydra-client==25.4.0`), and
+//! `tests/sdk/hydra25_admin_sdk_test.py` the rest of the `/admin` API (issue 15).
 //!
-//! Each SDK lives in its own virtualenv under the target dir, created on first use.
-//! Without python3, or when the venv or pip install fails, the test is skipped loudly
-//! outside CI and fails under CI (`CI` set).
+//! Each SDK lives in a virtualenv under `target/` (`sdk-venv`, `sdk25-venv`), created
+//! on first use. Without
+//! python3, or when the venv or pip install fails, the test is skipped loudly outside CI
+//! and fails under CI (`CI` set).
 
 #[path = "api/helpers.rs"]
 mod helpers;
@@ -20,44 +21,35 @@ use std::sync::OnceLock;
 
 on_both_backends!(
     the_hydra_1_9_2_python_sdk_works_unchanged,
-    the_hydra_v2_python_sdk_works_unchanged,
+    the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis,
+    the_hydra_25_4_python_sdk_works_on_the_admin_paths,
 );
 
-/// One SDK: the pip requirement, the version it reports, its venv and its script.
-struct Sdk {
-    requirement: &'static str,
+/// One pinned SDK and the virtualenv it lives in.
+struct Pin {
+    spec: &'static str,
     version: &'static str,
     venv: &'static str,
-    script: &'static str,
 }
 
-const V1: Sdk = Sdk {
-    requirement: "ory-hydra-client==1.9.2",
+const V1: Pin = Pin {
+    spec: "ory-hydra-client==1.9.2",
     version: "v1.9.2",
     venv: "sdk-venv",
-    script: "tests/sdk/hydra_sdk_test.py",
 };
-
-const V2: Sdk = Sdk {
-    requirement: "ory-hydra-client==25.4.0",
+const V25: Pin = Pin {
+    spec: "ory-hydra-client==25.4.0",
     version: "v25.4.0",
-    venv: "sdk-v2-venv",
-    script: "tests/sdk/hydra_v2_sdk_test.py",
+    venv: "sdk25-venv",
 };
+static V1_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+static V25_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 /// The login, consent and logout apps: never fetched, the script only reads the
 /// challenge from the redirect to them.
 const APPS: &str = "http://127.0.0.1:9";
 
 async fn the_hydra_1_9_2_python_sdk_works_unchanged(backend: Backend) {
-    run_sdk(&V1, backend).await
-}
-
-async fn the_hydra_v2_python_sdk_works_unchanged(backend: Backend) {
-    run_sdk(&V2, backend).await
-}
-
-async fn run_sdk(sdk: &'static Sdk, backend: Backend) {
-    let Some(python) = tokio::task::spawn_blocking(move || sdk_python(sdk))
+    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V1, &V1_PYTHON))
         .await
         .unwrap()
     else {
@@ -68,7 +60,7 @@ async fn run_sdk(sdk: &'static Sdk, backend: Backend) {
         s.urls.consent = Some(format!("{APPS}/consent"));
         s.urls.logout = Some(format!("{APPS}/logout"));
     });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(sdk.script);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra_sdk_test.py");
     let out = tokio::process::Command::new(&python)
         .arg(&script)
         .env("PORTCULLIS_ADMIN_URL", &app.admin)
@@ -82,8 +74,77 @@ async fn run_sdk(sdk: &'static Sdk, backend: Backend) {
     eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
     assert!(
         out.status.success(),
-        "the {} SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
-        sdk.requirement,
+        "the Hydra 1.9.2 SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(stdout.contains("all SDK checks passed"), "{stdout}");
+}
+
+async fn the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis(backend: Backend) {
+    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V25, &V25_PYTHON))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let app = app_or_skip!(backend, |s| {
+        s.urls.login = Some(format!("{APPS}/login"));
+        s.urls.consent = Some(format!("{APPS}/consent"));
+        s.urls.device.verification = Some(format!("{APPS}/device"));
+        s.urls.device.success = Some(format!("{APPS}/device/done"));
+        s.oidc.dynamic_client_registration.enabled = true;
+    });
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra25_sdk_test.py");
+    let out = tokio::process::Command::new(&python)
+        .arg(&script)
+        .env("PORTCULLIS_ADMIN_URL", &app.admin)
+        .env("PORTCULLIS_PUBLIC_URL", &app.public)
+        .env("PORTCULLIS_APPS", APPS)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .await
+        .expect("run the SDK script");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
+    assert!(
+        out.status.success(),
+        "the Hydra 25.4 SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(stdout.contains("all SDK checks passed"), "{stdout}");
+}
+
+/// `tests/sdk/hydra25_admin_sdk_test.py`: clients (with keyset pages), v2 keys, the
+/// login/consent/logout requests with 410 Gone, consent revocation by
+/// `consent_request_id`, introspection, token deletion, discovery and the JWKS.
+async fn the_hydra_25_4_python_sdk_works_on_the_admin_paths(backend: Backend) {
+    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V25, &V25_PYTHON))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let app = app_or_skip!(backend, |s| {
+        s.urls.login = Some(format!("{APPS}/login"));
+        s.urls.consent = Some(format!("{APPS}/consent"));
+        s.urls.logout = Some(format!("{APPS}/logout"));
+    });
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra25_admin_sdk_test.py");
+    let out = tokio::process::Command::new(&python)
+        .arg(&script)
+        .env("PORTCULLIS_ADMIN_URL", &app.admin)
+        .env("PORTCULLIS_PUBLIC_URL", &app.public)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .await
+        .expect("run the SDK script");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
+    assert!(
+        out.status.success(),
+        "the Hydra 25.4 admin SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
         out.status
     );
     assert!(stdout.contains("all SDK checks passed"), "{stdout}");
@@ -93,15 +154,8 @@ async fn run_sdk(sdk: &'static Sdk, backend: Backend) {
 /// be had outside CI. Made once per process; concurrent processes are safe because the
 /// venv is built in a private directory and renamed into place (a rename onto an
 /// existing venv fails, and the loser removes its copy).
-fn sdk_python(sdk: &'static Sdk) -> Option<PathBuf> {
-    static V1_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    static V2_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let cell = if sdk.venv == V1.venv {
-        &V1_PYTHON
-    } else {
-        &V2_PYTHON
-    };
-    match cell.get_or_init(|| prepare_venv(sdk)) {
+fn sdk_python(pin: &Pin, cell: &OnceLock<Result<PathBuf, String>>) -> Option<PathBuf> {
+    match cell.get_or_init(|| prepare_venv(pin)) {
         Ok(p) => Some(p.clone()),
         Err(why) => {
             if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
@@ -120,14 +174,14 @@ fn target_dir() -> PathBuf {
 }
 
 /// True when `python` imports the SDK of the pinned version and `requests`.
-fn has_sdk(python: &Path, sdk: &Sdk) -> bool {
-    let probe = format!(
+fn has_sdk(python: &Path, pin: &Pin) -> bool {
+    let check = format!(
         "import ory_hydra_client, requests, sys; \
          sys.exit(ory_hydra_client.__version__ != '{}')",
-        sdk.version
+        pin.version
     );
     Command::new(python)
-        .args(["-c", &probe])
+        .args(["-c", &check])
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -148,14 +202,14 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn prepare_venv(sdk: &Sdk) -> Result<PathBuf, String> {
-    let venv = target_dir().join(sdk.venv);
+fn prepare_venv(pin: &Pin) -> Result<PathBuf, String> {
+    let venv = target_dir().join(pin.venv);
     let python = venv.join("bin/python");
-    if has_sdk(&python, sdk) {
+    if has_sdk(&python, pin) {
         return Ok(python);
     }
     run(Command::new("python3").arg("--version"), "python3")?;
-    let tmp = target_dir().join(format!("{}.tmp-{}", sdk.venv, std::process::id()));
+    let tmp = target_dir().join(format!("{}.tmp-{}", pin.venv, std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(target_dir()).map_err(|e| e.to_string())?;
     let built = (|| {
@@ -170,10 +224,10 @@ fn prepare_venv(sdk: &Sdk) -> Result<PathBuf, String> {
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
-                sdk.requirement,
+                pin.spec,
                 "requests",
             ]),
-            &format!("pip install {} requests", sdk.requirement),
+            &format!("pip install {} requests", pin.spec),
         )
     })();
     if let Err(e) = built {
@@ -181,8 +235,8 @@ fn prepare_venv(sdk: &Sdk) -> Result<PathBuf, String> {
         return Err(e);
     }
     // A broken venv left by an interrupted run is moved aside first.
-    if venv.exists() && !has_sdk(&python, sdk) {
-        let old = target_dir().join(format!("{}.old-{}", sdk.venv, std::process::id()));
+    if venv.exists() && !has_sdk(&python, pin) {
+        let old = target_dir().join(format!("{}.old-{}", pin.venv, std::process::id()));
         if std::fs::rename(&venv, &old).is_ok() {
             let _ = std::fs::remove_dir_all(&old);
         }
@@ -191,7 +245,7 @@ fn prepare_venv(sdk: &Sdk) -> Result<PathBuf, String> {
         // Another process put its venv there first.
         let _ = std::fs::remove_dir_all(&tmp);
     }
-    if has_sdk(&python, sdk) {
+    if has_sdk(&python, pin) {
         Ok(python)
     } else {
         Err(format!("no working SDK venv at {}", venv.display()))

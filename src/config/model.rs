@@ -234,6 +234,16 @@ pub struct Urls {
     pub logout: Option<String>,
     pub error: Option<String>,
     pub post_logout_redirect: Option<String>,
+    pub device: DeviceUrls,
+}
+
+/// `urls.device` (Hydra v2): the page that asks for the user code (it gets
+/// `device_challenge`), and where the browser lands once the device is authorized.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceUrls {
+    pub verification: Option<String>,
+    pub success: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -262,6 +272,8 @@ pub struct Ttls {
     pub refresh_token: Ttl,
     pub id_token: Ttl,
     pub auth_code: Ttl,
+    /// How long a device code and its user code live (RFC 8628 `expires_in`).
+    pub device_user_code: Ttl,
 }
 
 impl Default for Ttls {
@@ -272,6 +284,7 @@ impl Default for Ttls {
             refresh_token: Ttl::hours(720),
             id_token: Ttl::hours(1),
             auth_code: Ttl::minutes(10),
+            device_user_code: Ttl::minutes(10),
         }
     }
 }
@@ -304,6 +317,55 @@ pub struct OAuth2 {
     pub pkce: Pkce,
     pub client_credentials: ClientCredentials,
     pub hashers: Hashers,
+    pub device_authorization: DeviceAuthorization,
+    pub grant: Grant,
+}
+
+/// `oauth2.grant` (Hydra v2).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grant {
+    pub jwt: JwtGrant,
+}
+
+/// `oauth2.grant.jwt`: the JWT bearer grant (RFC 7523) with Hydra v2's keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtGrant {
+    /// Accept assertions without `jti` (they then cannot be checked for replay).
+    #[serde(deserialize_with = "lenient::bool")]
+    pub jti_optional: bool,
+    /// Accept assertions without `iat`.
+    #[serde(deserialize_with = "lenient::bool")]
+    pub iat_optional: bool,
+    /// How far in the future an assertion's `exp` may be.
+    pub max_ttl: Ttl,
+}
+
+impl Default for JwtGrant {
+    fn default() -> Self {
+        JwtGrant {
+            jti_optional: false,
+            iat_optional: false,
+            max_ttl: Ttl::hours(720),
+        }
+    }
+}
+
+/// `oauth2.device_authorization` (Hydra v2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceAuthorization {
+    /// The polling `interval` a device is told to keep (RFC 8628 §3.2).
+    pub token_polling_interval: Ttl,
+}
+
+impl Default for DeviceAuthorization {
+    fn default() -> Self {
+        DeviceAuthorization {
+            token_polling_interval: Ttl(std::time::Duration::from_secs(5)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -357,6 +419,26 @@ impl Default for Argon2Params {
 #[serde(default)]
 pub struct Oidc {
     pub subject_identifiers: SubjectIdentifiers,
+    pub dynamic_client_registration: DynamicClientRegistration,
+}
+
+/// `oidc.dynamic_client_registration` (Hydra): off unless enabled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DynamicClientRegistration {
+    #[serde(deserialize_with = "lenient::bool")]
+    pub enabled: bool,
+    /// The scope a registering client gets when it asks for none.
+    pub default_scope: Vec<String>,
+}
+
+impl Default for DynamicClientRegistration {
+    fn default() -> Self {
+        DynamicClientRegistration {
+            enabled: false,
+            default_scope: vec!["openid".into(), "offline".into(), "offline_access".into()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

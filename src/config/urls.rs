@@ -57,6 +57,15 @@ pub fn with_builtin_urls(mut settings: Settings) -> Settings {
             *slot = Some(format!("{base}{path}"));
         }
     }
+    let device = &mut urls.device;
+    for (slot, path) in [
+        (&mut device.verification, public::ui::DEVICE),
+        (&mut device.success, public::ui::DEVICE_DONE),
+    ] {
+        if slot.is_none() {
+            *slot = Some(format!("{base}{path}"));
+        }
+    }
     settings
 }
 

@@ -22,6 +22,13 @@ pub enum Kind {
     ConsentVerifier,
     LogoutChallenge,
     LogoutVerifier,
+    /// RFC 8628: the device code a device polls with, and Hydra v26's device challenge
+    /// and verifier (the verification step a login app or the built-in page handles).
+    DeviceCode,
+    DeviceChallenge,
+    DeviceVerifier,
+    /// RFC 7592's registration access token of a self-registered client.
+    RegistrationToken,
 }
 
 impl Kind {
@@ -36,6 +43,10 @@ impl Kind {
             Kind::ConsentVerifier => "ptc_cv_",
             Kind::LogoutChallenge => "ptc_oc_",
             Kind::LogoutVerifier => "ptc_ov_",
+            Kind::DeviceCode => "ptc_dc_",
+            Kind::DeviceChallenge => "ptc_dh_",
+            Kind::DeviceVerifier => "ptc_dv_",
+            Kind::RegistrationToken => "ptc_rg_",
         }
     }
 }

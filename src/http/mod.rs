@@ -37,6 +37,10 @@ pub fn public_router(state: HttpState, settings: &Settings) -> Router {
         .merge(public::logout::routes())
         .merge(public::fallbacks::routes())
         .merge(public::token::routes())
+        .merge(public::device::routes())
+        .merge(public::register::routes(
+            settings.oidc.dynamic_client_registration.enabled,
+        ))
         .merge(public::revoke::routes())
         .merge(public::userinfo::routes())
         .merge(public::discovery::routes())
@@ -58,7 +62,8 @@ pub fn admin_router(state: HttpState, settings: &Settings) -> Router {
         .merge(admin::users::routes())
         .merge(admin::identity::routes())
         .merge(admin::introspect::routes())
-        .merge(admin::tokens::routes());
+        .merge(admin::tokens::routes())
+        .merge(admin::trust::routes());
     middleware::wrap(routes, state, settings, "admin")
 }
 

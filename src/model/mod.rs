@@ -4,9 +4,11 @@
 
 pub mod client;
 pub mod code;
+pub mod device;
 pub mod flow;
 pub mod identity;
 pub mod token;
+pub mod trust;
 pub mod user;
 
 pub use client::{Client, ClientFilter};

@@ -3,13 +3,13 @@
 //! `http::cors`.
 //!
 //! Three kinds of endpoint:
-//! * **client** (token, revocation, userinfo): the origins of the client making the
+//! * **client** (token, revocation, userinfo, device authorization): the origins of the client making the
 //!   request, always (the client registered them), plus the configured list when CORS
 //!   is enabled.
 //! * **open** (discovery, keys, health, the admin API): the configured list, wildcards
 //!   included.
-//! * **named** (the login, consent and logout pages, `/oauth2/auth`, the first-party
-//!   API): only origins the configured list names; a wildcard never matches them, since
+//! * **named** (the login, consent and logout pages, `/oauth2/auth`, the device
+//!   verification, the first-party API): only origins the configured list names; a wildcard never matches them, since
 //!   a page that may read them could read the consent form and post it.
 //!
 //! Credentials (`Access-Control-Allow-Credentials`) go only to an origin the configured
@@ -28,11 +28,18 @@ pub enum Scope {
 
 /// The kind of a public router path.
 pub fn public_scope(path: &str) -> Scope {
-    if [public::TOKEN, public::REVOKE, public::USERINFO].contains(&path) {
+    let client = [
+        public::TOKEN,
+        public::REVOKE,
+        public::USERINFO,
+        public::DEVICE_AUTH,
+    ];
+    if client.contains(&path) {
         return Scope::Client;
     }
     let named = path == public::AUTH
         || path == public::LOGOUT
+        || path == public::DEVICE_VERIFY
         || path.starts_with("/ui/")
         || path.starts_with("/api/")
         || path.starts_with("/oauth2/fallbacks/")
@@ -236,6 +243,9 @@ mod tests {
         assert_eq!(public_scope("/ui/consent"), Scope::Named);
         assert_eq!(public_scope("/api/v1/login"), Scope::Named);
         assert_eq!(public_scope("/oauth2/auth"), Scope::Named);
+        assert_eq!(public_scope("/oauth2/device/auth"), Scope::Client);
+        assert_eq!(public_scope("/oauth2/device/verify"), Scope::Named);
+        assert_eq!(public_scope("/ui/device"), Scope::Named);
         assert_eq!(public_scope("/.well-known/jwks.json"), Scope::Open);
     }
 }

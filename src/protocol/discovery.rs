@@ -26,6 +26,8 @@ pub const GRANT_TYPES: &[&str] = &[
     "implicit",
     "client_credentials",
     "refresh_token",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
 ];
 /// `query` is only used with `response_type=code`: tokens never travel in the query
 /// (OAuth 2.0 Multiple Response Types §5).
@@ -241,6 +243,12 @@ fn everything(s: &Settings, u: &Urls) -> Map<String, Value> {
     if let Value::Object(e) = extra {
         m.extend(e);
     }
+    if s.oidc.dynamic_client_registration.enabled {
+        m.insert(
+            "registration_endpoint".into(),
+            u.public_url(public::REGISTER).into(),
+        );
+    }
     m
 }
 
@@ -249,6 +257,12 @@ pub fn authorization_server_metadata(s: &Settings, u: &Urls) -> Value {
     let mut m = everything(s, u);
     // Not an RFC 8414 metadata name, and only meaningful for OpenID Connect.
     m.remove("require_request_uri_registration");
+    // RFC 8628 §4. Not in the OpenID configuration: Hydra 1.9.2's wellKnown has no such
+    // field, and its generated SDKs refuse a document with one.
+    m.insert(
+        "device_authorization_endpoint".into(),
+        u.public_url(public::DEVICE_AUTH).into(),
+    );
     Value::Object(m)
 }
 

@@ -82,6 +82,9 @@ fosite_errors! {
     request_not_supported => 400, "The OP does not support use of the request parameter.";
     request_uri_not_supported => 400, "The OP does not support use of the request_uri parameter.";
     not_found => 404, "Could not find the requested resource(s).";
+    authorization_pending => 400, "The authorization request is still pending as the end user hasn't yet completed the user-interaction steps.";
+    slow_down => 400, "The authorization request was rate-limited to prevent system overload.";
+    expired_token => 400, "The device_code has expired, and the device authorization session has concluded.";
     temporarily_unavailable => 503, "The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.";
 }
 

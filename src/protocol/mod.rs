@@ -6,6 +6,7 @@ pub mod claims;
 pub mod client;
 pub mod client_auth;
 pub mod cors;
+pub mod device;
 pub mod discovery;
 pub mod error;
 pub mod federation;
@@ -15,6 +16,7 @@ pub mod grant;
 pub mod id_token;
 pub mod pkce;
 pub mod scope;
+pub mod trust;
 pub mod user;
 pub mod userinfo;
 

@@ -34,6 +34,10 @@ impl Janitor {
         total += self.store.flush_upstream(now, self.batch).await?;
         total += self
             .store
+            .flush_device(now, now - self.oauth2.cfg.request_ttl)
+            .await?;
+        total += self
+            .store
             .login_failures_prune(now - THROTTLE_HORIZON, now)
             .await?;
         Ok(total)

@@ -9,15 +9,20 @@
 //! conditional `UPDATE … RETURNING`, which is atomic on both backends without row locks.
 
 mod clients;
+mod device;
+mod device_requests;
 mod dsn;
 mod flows;
 mod identity;
 mod keys;
 mod meta;
+mod registrations;
 mod tokens;
+mod trust;
 mod users;
 
 pub use clients::HashUpdate;
+pub use device_requests::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};
 pub use tokens::{Exchange, NewTokens, TokenRow};

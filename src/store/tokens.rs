@@ -69,10 +69,10 @@ mod maintenance;
 /// How a single-use value is redeemed: the statement that takes it (an `UPDATE …
 /// RETURNING` that only matches an unused value), the query that finds its grant when it
 /// was used already, and whether the new access token replaces the grant's older ones.
-struct Redemption<'a> {
-    take: &'a str,
-    used: &'static str,
-    replaces_access_tokens: bool,
+pub(super) struct Redemption<'a> {
+    pub(super) take: &'a str,
+    pub(super) used: &'static str,
+    pub(super) replaces_access_tokens: bool,
 }
 
 impl Store {
@@ -80,7 +80,7 @@ impl Store {
     /// redemptions exactly one gets the row), turn the row into its model, let `check`
     /// refuse it or mint the new tokens, and write them, all in one transaction. A
     /// refused value is rolled back and stays usable by its rightful holder.
-    async fn redeem<R, M, T, E>(
+    pub(super) async fn redeem<R, M, T, E>(
         &self,
         how: &Redemption<'_>,
         signature: &str,

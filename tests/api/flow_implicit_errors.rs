@@ -218,7 +218,9 @@ async fn discovery_advertises_the_implicit_and_hybrid_response_types_and_no_intr
                 "authorization_code",
                 "implicit",
                 "client_credentials",
-                "refresh_token"
+                "refresh_token",
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer"
             ])
         );
         assert_eq!(

@@ -347,7 +347,9 @@ async fn discovery_documents_advertise_what_works(backend: Backend) {
             "authorization_code",
             "implicit",
             "client_credentials",
-            "refresh_token"
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
         ])
     );
     assert_eq!(d["request_parameter_supported"], false);

@@ -240,3 +240,48 @@ fn login_throttle_limits_are_configurable_and_must_allow_one_attempt() {
     let e = error_of(None, &[("IDENTITY_THROTTLE_ADDRESS_MAX_FAILURES", "0")]);
     assert!(e.contains("identity.throttle.address.max_failures"), "{e}");
 }
+
+#[test]
+fn the_device_jwt_grant_and_registration_keys_are_read_from_the_environment() {
+    let s = load_from(
+        None,
+        &env(&[
+            ("TTL_DEVICE_USER_CODE", "5m"),
+            ("OAUTH2_DEVICE_AUTHORIZATION_TOKEN_POLLING_INTERVAL", "2s"),
+            ("URLS_DEVICE_VERIFICATION", "https://login.example/device"),
+            ("URLS_DEVICE_SUCCESS", "https://login.example/device/done"),
+            ("OAUTH2_GRANT_JWT_MAX_TTL", "1h"),
+            ("OAUTH2_GRANT_JWT_JTI_OPTIONAL", "true"),
+            ("OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED", "true"),
+            (
+                "OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE",
+                "openid,email",
+            ),
+        ]),
+    )
+    .unwrap()
+    .settings;
+    assert_eq!(s.ttl.device_user_code.as_secs(), 300);
+    assert_eq!(
+        s.oauth2
+            .device_authorization
+            .token_polling_interval
+            .as_secs(),
+        2
+    );
+    assert_eq!(
+        s.urls.device.verification.as_deref(),
+        Some("https://login.example/device")
+    );
+    assert_eq!(
+        s.urls.device.success.as_deref(),
+        Some("https://login.example/device/done")
+    );
+    assert_eq!(s.oauth2.grant.jwt.max_ttl.as_secs(), 3600);
+    assert!(s.oauth2.grant.jwt.jti_optional && !s.oauth2.grant.jwt.iat_optional);
+    assert!(s.oidc.dynamic_client_registration.enabled);
+    assert_eq!(
+        s.oidc.dynamic_client_registration.default_scope,
+        ["openid", "email"]
+    );
+}

@@ -9,7 +9,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Now, Query};
 use crate::http::HttpState;
 use crate::model::flow::RejectError;
-use crate::paths::admin::{CONSENT_REQUEST, LOGIN_REQUEST, LOGOUT_REQUEST};
+use crate::paths::admin::{CONSENT_REQUEST, DEVICE_REQUEST, LOGIN_REQUEST, LOGOUT_REQUEST};
 use crate::protocol::flow::consent::AcceptConsent;
 use crate::protocol::flow::login::AcceptLogin;
 use crate::service::flow::{Flow, FlowError};
@@ -44,7 +44,8 @@ pub fn routes() -> Router<HttpState> {
             .route(&format!("{logout}/accept"), put(accept_logout))
             .route(&format!("{logout}/reject"), put(reject_logout));
     }
-    r.merge(sessions::routes())
+    r.route(&format!("{DEVICE_REQUEST}/accept"), put(accept_device))
+        .merge(sessions::routes())
 }
 
 impl From<FlowError> for ApiError {
@@ -57,6 +58,11 @@ impl From<FlowError> for ApiError {
             FlowError::Invalid(msg) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", msg)
             }
+            FlowError::Throttled(_) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests",
+                "Too many user codes were tried; try again later",
+            ),
             FlowError::Store(e) => e.into(),
             FlowError::Internal(e) => ApiError::internal(e),
         }
@@ -110,6 +116,28 @@ fn gone_or(e: FlowError, api: Api) -> Result<Response, ApiError> {
             .into_response()),
         e => Err(e.into()),
     }
+}
+
+/// Hydra v2's `acceptUserCodeRequest`: `{"user_code"}` for a device challenge.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct AcceptDevice {
+    user_code: String,
+}
+
+async fn accept_device(
+    State(flow): State<Flow>,
+    Now(now): Now,
+    Query(q): Q,
+    b: Bytes,
+) -> Result<Response, ApiError> {
+    let c = challenge(&q, "device")?;
+    let body: AcceptDevice = body(&b)?;
+    // The login app is the one calling: the person's address is unknown here, so only
+    // the per-challenge limit applies (the app limits its own users' attempts).
+    Ok(redirect(
+        flow.accept_device(&c, &body.user_code, None, now).await?,
+    ))
 }
 
 async fn get_login(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<Response, ApiError> {

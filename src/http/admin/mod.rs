@@ -6,4 +6,5 @@ pub mod identity;
 pub mod introspect;
 pub mod keys;
 pub mod tokens;
+pub mod trust;
 pub mod users;

@@ -25,7 +25,7 @@ p{margin:0 0 1rem}\
 .client h1{font-size:1.25rem}\
 .client strong{font-size:1.0625rem;overflow-wrap:anywhere}\
 label{display:block;font-weight:600;margin:0 0 .25rem}\
-input[type=email],input[type=password]{display:block;width:100%;padding:.625rem .75rem;font:inherit;color:inherit;background:#fff;border:1px solid #6b7280;border-radius:.5rem;margin:0 0 1rem}\
+input[type=email],input[type=password],input[type=text]{display:block;width:100%;padding:.625rem .75rem;font:inherit;color:inherit;background:#fff;border:1px solid #6b7280;border-radius:.5rem;margin:0 0 1rem}\
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:0 0 1.25rem}\
 .check input{width:1.125rem;height:1.125rem;margin:0;accent-color:var(--accent)}\
 .actions{display:flex;flex-wrap:wrap;gap:.75rem}\

@@ -14,6 +14,7 @@
 
 pub mod consent;
 pub mod csrf;
+pub mod device;
 pub mod error;
 pub mod html;
 pub mod login;

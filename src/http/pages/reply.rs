@@ -113,6 +113,15 @@ impl UiReply {
                 "This step has already been answered and cannot be changed.",
             ),
             FlowError::Invalid(msg) => UiReply::bad_request(&msg),
+            FlowError::Throttled(secs) => {
+                let mut r = UiReply::error(
+                    429,
+                    "Too many attempts",
+                    "Too many codes were tried. Please wait a while and try again.",
+                );
+                r.retry_after = Some(secs);
+                r
+            }
             FlowError::Store(e) => UiReply::store(e),
             FlowError::Internal(e) => UiReply::internal(e),
         }

@@ -1,8 +1,8 @@
-//! `/ui/login`, `/ui/consent`, `/ui/logout`, `/ui/error`: parse the query or form, call
+//! `/ui/login`, `/ui/consent`, `/ui/logout`, `/ui/error`, `/ui/device`: parse the query or form, call
 //! the page, render its reply (never cached, never framed). Not mounted when
 //! `identity.ui.enabled` is off.
 
-use super::{consent, error, html, login, logout, upstream, Ctx, Pages, UiBody, UiReply};
+use super::{consent, device, error, html, login, logout, upstream, Ctx, Pages, UiBody, UiReply};
 use crate::config::Settings;
 use crate::http::extract::{cookies as jar, Now, PeerAddr};
 use crate::http::metrics::Metrics;
@@ -36,6 +36,8 @@ pub fn routes(settings: &Settings) -> Router<HttpState> {
         .route(ui::CONSENT, get(consent_get).post(consent_post))
         .route(ui::LOGOUT, get(logout_get).post(logout_post))
         .route(ui::ERROR, get(error_get))
+        .route(ui::DEVICE, get(device_get).post(device_post))
+        .route(ui::DEVICE_DONE, get(device_done))
 }
 
 fn query_param(uri: &Uri, name: &str) -> String {
@@ -142,6 +144,49 @@ async fn login_post(
         now,
     };
     render(login::submit(&ctx, f, addr).await)
+}
+
+async fn device_get(
+    State(p): State<Pages>,
+    Now(now): Now,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let jar = jar(&headers);
+    let ctx = Ctx {
+        pages: &p,
+        jar: &jar,
+        now,
+    };
+    render(device::show(
+        &ctx,
+        &query_param(&uri, "device_challenge"),
+        &query_param(&uri, "user_code"),
+    ))
+}
+
+async fn device_post(
+    State(p): State<Pages>,
+    Now(now): Now,
+    PeerAddr(addr): PeerAddr,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let f = match form(body) {
+        Ok(f) => f,
+        Err(reply) => return render(reply),
+    };
+    let jar = jar(&headers);
+    let ctx = Ctx {
+        pages: &p,
+        jar: &jar,
+        now,
+    };
+    render(device::submit(&ctx, f, addr).await)
+}
+
+async fn device_done() -> Response {
+    render(device::done())
 }
 
 async fn consent_get(

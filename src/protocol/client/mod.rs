@@ -2,6 +2,7 @@
 //! checks) and what creating or replacing a client means. The record is
 //! [`crate::model::Client`].
 
+pub mod dynamic;
 mod registry;
 mod validate;
 

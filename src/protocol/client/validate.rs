@@ -24,12 +24,13 @@ pub const AUTH_METHODS: [&str; 4] = [
     "none",
 ];
 
-pub const GRANT_TYPES: [&str; 5] = [
+pub const GRANT_TYPES: [&str; 6] = [
     "authorization_code",
     "implicit",
     "refresh_token",
     "client_credentials",
     "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "urn:ietf:params:oauth:grant-type:device_code",
 ];
 
 const RESPONSE_TYPE_PARTS: [&str; 3] = ["code", "token", "id_token"];

@@ -19,6 +19,10 @@ pub struct FlowConfig {
     pub logout_url: String,
     pub error_url: String,
     pub post_logout_url: String,
+    /// `urls.device.verification` and `urls.device.success` (the built-in pages' when
+    /// unset).
+    pub device_verification_url: String,
+    pub device_success_url: String,
     /// `ttl.login_consent_request` in seconds.
     pub request_ttl: i64,
     /// `ttl.auth_code` in seconds.
@@ -48,6 +52,8 @@ impl FlowConfig {
                 &s.urls.post_logout_redirect,
                 public::fallbacks::LOGOUT_CALLBACK,
             ),
+            device_verification_url: or_fallback(&s.urls.device.verification, public::ui::DEVICE),
+            device_success_url: or_fallback(&s.urls.device.success, public::ui::DEVICE_DONE),
             request_ttl: s.ttl.login_consent_request.as_secs(),
             code_ttl: s.ttl.auth_code.as_secs(),
             style: ErrorStyle {
@@ -89,6 +95,12 @@ impl FlowConfig {
     /// The URL of `/oauth2/auth` with `query`, as the login and consent steps return to.
     pub fn authorize_url(&self, query: &str) -> String {
         format!("{}{}?{query}", self.public_base, public::AUTH)
+    }
+
+    /// The device verification endpoint with `query`, as the login and consent steps of
+    /// a device authorization return to.
+    pub fn device_verify_url(&self, query: &str) -> String {
+        format!("{}{}?{query}", self.public_base, public::DEVICE_VERIFY)
     }
 
     /// The logout endpoint with `logout_verifier` set, where a logout app sends the

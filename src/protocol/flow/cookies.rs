@@ -14,6 +14,8 @@ use crate::crypto::{
 pub const AUTH_SESSION: &str = "oauth2_authentication_session";
 pub const LOGIN_CSRF: &str = "oauth2_authentication_csrf";
 pub const CONSENT_CSRF: &str = "oauth2_consent_csrf";
+/// Binds a device verification to the browser that started it (Hydra v2's name).
+pub const DEVICE_CSRF: &str = "ory_hydra_device_csrf";
 
 /// Cookies sent by the browser, as `(name, value)` pairs.
 #[derive(Debug, Clone, Default)]

@@ -2,6 +2,7 @@
 //! clients (Hydra's `/clients`), with secrets hashed by the shared argon2 runner and
 //! verified through [`SecretVerifier`]'s cache.
 
+pub mod dynamic;
 mod verifier;
 
 pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};

@@ -50,6 +50,9 @@ impl Flow {
             jar,
             now,
             cookies: Vec::new(),
+            return_url: cfg.authorize_url(&params.original_query()),
+            bound: false,
+            rejected: false,
         };
         match visit.run().await {
             Ok(kind) => BrowserReply {
@@ -72,6 +75,14 @@ pub(super) struct Visit<'a> {
     pub now: i64,
     /// `Set-Cookie` values collected on the way; sent with errors too.
     pub cookies: Vec<String>,
+    /// Where the login and consent apps send the browser back (the requests'
+    /// `request_url`): this `/oauth2/auth` request, or a device verification.
+    pub return_url: String,
+    /// The login or consent request of a returning verifier must have been made for
+    /// `return_url` (the device flow, whose `req` is rebuilt from its device code).
+    pub bound: bool,
+    /// Set when a returning login or consent request was rejected by the user or app.
+    pub rejected: bool,
 }
 
 impl Visit<'_> {
@@ -98,7 +109,7 @@ impl Visit<'_> {
     }
 
     /// No verifier: decide skip, store a login request, send the browser to the login app.
-    async fn request_login(&mut self) -> Result<ReplyKind, OAuthError> {
+    pub(super) async fn request_login(&mut self) -> Result<ReplyKind, OAuthError> {
         let session = self.remembered_session().await?;
         let hint = self.hint_claims().await?;
         let hint_matches = match (&hint, &session) {
@@ -118,7 +129,7 @@ impl Visit<'_> {
             skip: start.skip,
             requested_scope: r.scope.clone(),
             requested_audience: r.audience.clone(),
-            request_url: self.cfg.authorize_url(&self.params.original_query()),
+            request_url: self.return_url.clone(),
             session_id: start
                 .session_id
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
@@ -151,7 +162,10 @@ impl Visit<'_> {
     }
 
     /// `login_verifier`: consume it, check the login, and remember the session.
-    async fn verify_login(&mut self, verifier: &str) -> Result<LoginRequest, OAuthError> {
+    pub(super) async fn verify_login(
+        &mut self,
+        verifier: &str,
+    ) -> Result<LoginRequest, OAuthError> {
         let used = || {
             OAuthError::access_denied(
                 "The login verifier has already been used, has not been granted, or is invalid.",
@@ -165,6 +179,10 @@ impl Visit<'_> {
             .await
             .map_err(OAuthError::from)?
             .ok_or_else(used)?;
+        if self.bound && login.request_url != self.return_url {
+            return Err(used());
+        }
+        self.rejected = login.error.is_some();
         let csrf = self.cfg.cookies.read(self.jar, LOGIN_CSRF);
         let client_id = &self.req.client.client_id;
         check_login_return(

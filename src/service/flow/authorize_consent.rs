@@ -95,6 +95,10 @@ impl Visit<'_> {
             .await
             .map_err(OAuthError::from)?
             .ok_or_else(used)?;
+        if self.bound && consent.request_url != self.return_url {
+            return Err(used());
+        }
+        self.rejected = consent.error.is_some();
         let csrf = self.cfg.cookies.read(self.jar, CONSENT_CSRF);
         check_consent_return(
             &consent,

@@ -79,7 +79,10 @@ impl Visit<'_> {
 
     /// The subject identifier the client sees: forced by the login app, pairwise, or
     /// `""` for the public subject.
-    async fn client_subject(&self, consent: &ConsentRequest) -> Result<String, OAuthError> {
+    pub(super) async fn client_subject(
+        &self,
+        consent: &ConsentRequest,
+    ) -> Result<String, OAuthError> {
         let r = self.req;
         let forced = if consent.force_subject_identifier.is_empty() {
             self.flow
@@ -140,7 +143,11 @@ impl Visit<'_> {
 }
 
 /// The grant the consent describes: what the token endpoint would build from the code.
-fn grant_of(consent: &ConsentRequest, r: &AuthorizeRequest, obfuscated: String) -> Grant {
+pub(super) fn grant_of(
+    consent: &ConsentRequest,
+    r: &AuthorizeRequest,
+    obfuscated: String,
+) -> Grant {
     let a = &consent.accepted;
     Grant {
         request_id: consent.challenge.clone(),

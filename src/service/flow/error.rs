@@ -15,6 +15,9 @@ pub enum FlowError {
     /// The body or query is unacceptable (400 invalid_request).
     #[error("{0}")]
     Invalid(String),
+    /// Too many attempts (user codes guessed); retry after this many seconds (429).
+    #[error("too many attempts; retry in {0} seconds")]
+    Throttled(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]

@@ -10,6 +10,8 @@ mod authorize_consent;
 mod authorize_hint;
 mod authorize_response;
 mod backchannel;
+mod device;
+mod device_accept;
 pub mod end_session;
 mod error;
 mod session_end;

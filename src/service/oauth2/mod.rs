@@ -5,18 +5,21 @@
 pub mod client_assertion;
 pub mod client_auth;
 pub mod client_jwks;
+pub mod device;
 pub mod flush;
 pub mod introspect;
 pub mod issue;
 pub mod lookup;
 pub mod revoke;
 pub mod token;
+pub mod trust;
 pub mod userinfo;
 
 use crate::config::{Settings, Urls};
 use crate::crypto::SystemKeys;
 use crate::jwk::KeyManager;
 use crate::protocol::error::{ErrorStyle, OAuthError};
+use crate::service::clients::dynamic::RegistrationConfig;
 use crate::service::clients::SecretVerifier;
 use crate::store::{Store, StoreError};
 use client_jwks::ClientJwks;
@@ -69,6 +72,15 @@ pub struct OAuth2Config {
     pub scope_strategy: String,
     /// `oauth2.client_credentials.default_grant_allowed_scope`.
     pub default_client_credentials_scope: bool,
+    /// `ttl.device_user_code` and `oauth2.device_authorization.token_polling_interval`.
+    pub device_ttl: i64,
+    pub device_interval: i64,
+    /// The verification URI given to the user (RFC 8628 §3.2).
+    pub device_verification_uri: String,
+    /// `oauth2.grant.jwt`.
+    pub jwt_grant: JwtGrantConfig,
+    /// `oidc.dynamic_client_registration`.
+    pub registration: RegistrationConfig,
     pub errors: ErrorStyle,
 }
 
@@ -77,6 +89,24 @@ impl OAuth2Config {
         let urls = Urls::from_settings(s);
         OAuth2Config {
             token_endpoint: urls.token_endpoint(),
+            device_ttl: s.ttl.device_user_code.as_secs().max(1),
+            device_interval: s
+                .oauth2
+                .device_authorization
+                .token_polling_interval
+                .as_secs()
+                .max(1),
+            registration: RegistrationConfig {
+                enabled: s.oidc.dynamic_client_registration.enabled,
+                default_scope: s.oidc.dynamic_client_registration.default_scope.join(" "),
+                endpoint: urls.public_url(crate::paths::public::REGISTER),
+            },
+            jwt_grant: JwtGrantConfig {
+                jti_optional: s.oauth2.grant.jwt.jti_optional,
+                iat_optional: s.oauth2.grant.jwt.iat_optional,
+                max_ttl: s.oauth2.grant.jwt.max_ttl.as_secs(),
+            },
+            device_verification_uri: urls.public_url(crate::paths::public::DEVICE_VERIFY),
             issuer: urls.issuer,
             access_ttl: s.ttl.access_token.as_secs(),
             refresh_ttl: s.ttl.refresh_token.as_secs(),
@@ -95,6 +125,14 @@ impl OAuth2Config {
             },
         }
     }
+}
+
+/// `oauth2.grant.jwt` in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct JwtGrantConfig {
+    pub jti_optional: bool,
+    pub iat_optional: bool,
+    pub max_ttl: i64,
 }
 
 impl From<StoreError> for OAuthError {

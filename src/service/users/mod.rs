@@ -13,6 +13,7 @@ mod directory;
 mod login;
 mod password;
 mod throttle;
+pub use throttle::address_key;
 mod view;
 
 pub use directory::{

@@ -122,7 +122,7 @@ impl Keys {
 
 /// IPv4 addresses count one by one; IPv6 addresses by their /64, since one host
 /// usually holds a whole /64 and could otherwise rotate through it.
-fn address_key(addr: IpAddr) -> String {
+pub fn address_key(addr: IpAddr) -> String {
     match addr {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

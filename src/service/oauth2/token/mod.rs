@@ -3,15 +3,19 @@
 
 mod authorization_code;
 mod client_credentials;
+mod device_code;
+mod jwt_bearer;
 mod refresh;
 pub mod response;
 
 pub use response::TokenResponse;
 
+use super::device::DEVICE_CODE_GRANT;
 use super::OAuth2;
 use crate::model::Client;
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
+use crate::protocol::trust::JWT_BEARER_GRANT;
 
 impl OAuth2 {
     /// Handles one token request. `authorization` is the `Authorization` header, if any.
@@ -29,7 +33,13 @@ impl OAuth2 {
             ));
         };
         let client = self.authenticate(authorization, &params, now).await?;
-        let handled = ["authorization_code", "refresh_token", "client_credentials"];
+        let handled = [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            DEVICE_CODE_GRANT,
+            JWT_BEARER_GRANT,
+        ];
         if !handled.contains(&grant_type.as_str()) {
             return Err(OAuthError::unsupported_grant_type(format!(
                 "The grant_type '{grant_type}' is not supported."
@@ -38,6 +48,8 @@ impl OAuth2 {
         check_grant_allowed(&client, &grant_type)?;
         match grant_type.as_str() {
             "client_credentials" => self.client_credentials(&client, &params, now).await,
+            DEVICE_CODE_GRANT => self.device_code(&client, &params, now).await,
+            JWT_BEARER_GRANT => self.jwt_bearer(&client, &params, now).await,
             "refresh_token" => {
                 let Some(presented) = params.get("refresh_token") else {
                     return Err(OAuthError::invalid_request(
@@ -74,7 +86,7 @@ pub fn allows_grant(client: &Client, grant: &str) -> bool {
     }
 }
 
-fn check_grant_allowed(client: &Client, grant: &str) -> Result<(), OAuthError> {
+pub(super) fn check_grant_allowed(client: &Client, grant: &str) -> Result<(), OAuthError> {
     if allows_grant(client, grant) {
         Ok(())
     } else {
