@@ -243,6 +243,11 @@ fn everything(s: &Settings, u: &Urls) -> Map<String, Value> {
     if let Value::Object(e) = extra {
         m.extend(e);
     }
+    // RFC 8628 §4; required by Hydra v2's model (the 1.9.2 cut drops it).
+    m.insert(
+        "device_authorization_endpoint".into(),
+        u.public_url(public::DEVICE_AUTH).into(),
+    );
     if s.oidc.dynamic_client_registration.enabled {
         m.insert(
             "registration_endpoint".into(),
@@ -257,12 +262,6 @@ pub fn authorization_server_metadata(s: &Settings, u: &Urls) -> Value {
     let mut m = everything(s, u);
     // Not an RFC 8414 metadata name, and only meaningful for OpenID Connect.
     m.remove("require_request_uri_registration");
-    // RFC 8628 §4. Not in the OpenID configuration: Hydra 1.9.2's wellKnown has no such
-    // field, and its generated SDKs refuse a document with one.
-    m.insert(
-        "device_authorization_endpoint".into(),
-        u.public_url(public::DEVICE_AUTH).into(),
-    );
     Value::Object(m)
 }
 

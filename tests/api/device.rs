@@ -142,23 +142,29 @@ async fn a_device_is_authorized_through_the_built_in_pages(backend: Backend) {
     let app = app_or_skip!(backend);
     let user = create_user(&app, "alice@example.com", json!({})).await;
     create_device_client(&app).await;
-    let meta: Value = app
-        .http
-        .get(app.public_url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        meta["device_authorization_endpoint"],
-        app.public_url("/oauth2/device/auth")
-    );
-    assert!(meta["grant_types_supported"]
-        .as_array()
-        .unwrap()
-        .contains(&json!(GRANT)));
+    for doc in [
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
+    ] {
+        let meta: Value = app
+            .http
+            .get(app.public_url(doc))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            meta["device_authorization_endpoint"],
+            app.public_url("/oauth2/device/auth"),
+            "{doc}"
+        );
+        assert!(meta["grant_types_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(GRANT)));
+    }
 
     let d = device_auth(&app, "openid offline_access profile").await;
     let user_code = d["user_code"].as_str().unwrap();
