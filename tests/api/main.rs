@@ -28,6 +28,7 @@ mod health;
 mod janitor;
 mod keys;
 mod oidc_rp;
+mod races;
 mod readiness;
 mod sdk_shapes;
 mod security;
