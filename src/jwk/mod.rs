@@ -18,6 +18,8 @@ mod error;
 mod manager;
 mod material;
 mod model;
+#[cfg(test)]
+mod props;
 mod rotate;
 mod seal;
 mod signer;

@@ -1,52 +1,78 @@
 //! A TCP proxy between a test server and PostgreSQL that the test can cut: every open
-//! connection is dropped and new ones are refused until it is restored. The database
-//! "goes away" without touching the shared PostgreSQL server.
+//! connection is dropped and new ones are refused until it is restored, or stall it:
+//! connections stay open but nothing moves (a network partition). The database "goes
+//! away" without touching the shared PostgreSQL server.
 
 use std::sync::Arc;
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-/// A TCP proxy to `target` that can cut every connection and refuse new ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    Up,
+    /// Connections are reset and refused.
+    Down,
+    /// Connections are accepted and kept, but no byte is forwarded either way; when the
+    /// mode changes they are closed.
+    Stalled,
+}
+
+/// A TCP proxy to `target` that can cut or stall every connection.
 pub struct Proxy {
     pub addr: std::net::SocketAddr,
-    up: Arc<watch::Sender<bool>>,
+    mode: Arc<watch::Sender<Mode>>,
 }
 
 impl Proxy {
     pub async fn start(target: String) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let (tx, _) = watch::channel(true);
-        let up = Arc::new(tx);
-        let up2 = up.clone();
+        let (tx, _) = watch::channel(Mode::Up);
+        let mode = Arc::new(tx);
+        let mode2 = mode.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut inbound, _)) = listener.accept().await else {
                     break;
                 };
-                if !*up2.borrow() {
-                    drop(inbound);
-                    continue;
-                }
-                let mut rx = up2.subscribe();
-                let target = target.clone();
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(&target).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = rx.wait_for(|up| !*up) => {}
+                let now = *mode2.borrow();
+                let mut rx = mode2.subscribe();
+                match now {
+                    Mode::Down => drop(inbound),
+                    Mode::Stalled => {
+                        tokio::spawn(async move {
+                            let _ = rx.wait_for(|m| *m != Mode::Stalled).await;
+                            drop(inbound);
+                        });
                     }
-                });
+                    Mode::Up => {
+                        let target = target.clone();
+                        tokio::spawn(async move {
+                            let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                                return;
+                            };
+                            let stopped = tokio::select! {
+                                _ = copy_bidirectional(&mut inbound, &mut outbound) => None,
+                                m = rx.wait_for(|m| *m != Mode::Up) => m.ok().map(|m| *m),
+                            };
+                            if stopped == Some(Mode::Stalled) {
+                                let _ = rx.wait_for(|m| *m != Mode::Stalled).await;
+                            }
+                        });
+                    }
+                }
             }
         });
-        Proxy { addr, up }
+        Proxy { addr, mode }
     }
 
     pub fn set_up(&self, up: bool) {
-        self.up.send_replace(up);
+        self.set(if up { Mode::Up } else { Mode::Down });
+    }
+
+    pub fn set(&self, mode: Mode) {
+        self.mode.send_replace(mode);
     }
 }
 

@@ -5,7 +5,7 @@
 //! inactive; `/health/alive` stays 200. When the database returns, a whole flow works
 //! again within seconds, without a restart.
 
-use crate::db_proxy::app_behind_proxy;
+use crate::db_proxy::{app_behind_proxy, Mode};
 use crate::flow_support as flow;
 use crate::helpers::TestApp;
 use crate::tokens_support::*;
@@ -197,4 +197,80 @@ async fn load(
         k += 1;
     }
     out
+}
+
+/// The request timeout of the stalled-database test: an answer must come within it.
+const STALL_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_database_is_503_within_the_request_timeout_and_the_server_recovers() {
+    let Some((proxy, app)) = app_behind_proxy(|s| {
+        s.serve.request_timeout = portcullis::config::Ttl(STALL_TIMEOUT);
+    })
+    .await
+    else {
+        return;
+    };
+    let (id, secret) = full_client(&app, "app", json!({"scope": "read openid"})).await;
+    let cc = client_credentials(&app, &id, &secret, "read").await;
+    assert_eq!(cc.status, 200, "{}", cc.text);
+    flow::create_client(&app, "web", json!({})).await;
+    let browser = flow::browser();
+    let known = Known {
+        id,
+        secret,
+        access_token: cc.body["access_token"].as_str().unwrap().to_string(),
+        challenge: flow::start(&app, &browser, &flow::auth_url(&app, "web", "")).await,
+    };
+
+    // Nothing moves between the server and the database, and nothing says so.
+    proxy.set(Mode::Stalled);
+    let (a, k_) = (&app, &known);
+    let round = join_all((0..18).map(|k| async move {
+        let (name, req) = probe(a, k_, k);
+        let t = Instant::now();
+        let r = req.send().await;
+        let r = r.unwrap_or_else(|e| panic!("{name}: the connection failed: {e}"));
+        (name, answer(r).await, t.elapsed())
+    }))
+    .await;
+    let slowest = round.iter().map(|(_, _, t)| *t).max().unwrap_or_default();
+    let statuses: BTreeMap<u16, usize> = round.iter().fold(BTreeMap::new(), |mut m, (_, a, _)| {
+        *m.entry(a.status.as_u16()).or_insert(0) += 1;
+        m
+    });
+    eprintln!("stall: {statuses:?}, slowest answer {slowest:?}");
+    for (name, a, took) in &round {
+        assert!(
+            *took < STALL_TIMEOUT + Duration::from_secs(2),
+            "{name} answered in {took:?}"
+        );
+        check_outage_answer(name, a);
+    }
+
+    proxy.set(Mode::Up);
+    let back = Instant::now();
+    loop {
+        let a = client_credentials(&app, &known.id, &known.secret, "read").await;
+        if a.status == 200 {
+            break;
+        }
+        assert_eq!(a.status, 503, "{}", a.text);
+        assert!(back.elapsed() < Duration::from_secs(15), "never recovered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(is_active(&app, &known.access_token).await);
+    let code = flow::full_flow(
+        &app,
+        &browser,
+        &flow::auth_url(&app, "web", ""),
+        "bob",
+        false,
+    )
+    .await;
+    flow::assert_code(&app, &code);
+    eprintln!(
+        "stall: recovered, whole flow done {:?} after",
+        back.elapsed()
+    );
 }
