@@ -35,7 +35,14 @@ struct Run {
     /// Generated cases per operation (times `FUZZ_SCALE`): the public operations are few
     /// and cheap, the admin ones many and slower (client secrets are argon2-hashed).
     examples: u64,
+    /// Sends the seeded client's credentials (HTTP Basic), so token and revocation
+    /// requests get past client authentication into the grants.
+    as_client: bool,
 }
+
+/// The client [`seed`] registers.
+const CLIENT: &str = "fuzz";
+const SECRET: &str = "fuzz-secret-0123456789";
 
 const V1: &str = "hydra-v1.9.2.swagger.json";
 const V26: &str = "hydra-v26.openapi.json";
@@ -49,24 +56,35 @@ const RUNS: &[Run] = &[
         spec: V1,
         filter: &["--include-tag", "public"],
         examples: 40,
+        as_client: false,
+    },
+    Run {
+        port: "public",
+        spec: V1,
+        filter: &["--include-tag", "public"],
+        examples: 40,
+        as_client: true,
     },
     Run {
         port: "public",
         spec: V26,
         filter: &["--exclude-path-regex", "^/admin/"],
         examples: 40,
+        as_client: false,
     },
     Run {
         port: "admin",
         spec: V1,
         filter: &["--include-tag", "admin"],
         examples: 10,
+        as_client: false,
     },
     Run {
         port: "admin",
         spec: V26,
         filter: &["--include-path-regex", "^/admin/"],
         examples: 10,
+        as_client: false,
     },
 ];
 
@@ -91,7 +109,12 @@ async fn generated_requests_never_get_a_5xx_on_either_port(backend: Backend) {
         };
         let (ok, log) = schemathesis(&st, run, &base).await;
         if !ok {
-            failures.push(format!("{} {} ({}):\n{log}", run.port, run.spec, base));
+            failures.push(format!(
+                "{} {} {} ({base}):\n{log}",
+                run.port,
+                run.spec,
+                who(run)
+            ));
         }
     }
     let counts = counts(&app).await;
@@ -160,13 +183,20 @@ async fn schemathesis(st: &Path, run: &Run, base: &str) -> (bool, String) {
         .current_dir(work.path())
         .kill_on_drop(true)
         .env("SCHEMATHESIS_TELEMETRY", "false");
+    if run.as_client {
+        use base64::Engine;
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT}:{SECRET}"));
+        cmd.args(["--header", &format!("Authorization: Basic {basic}")]);
+    }
     let budget = Duration::from_secs(env_num("FUZZ_RUN_SECS", 45));
     let out = tokio::time::timeout(budget, cmd.output()).await;
     match out {
         Err(_) => {
             eprintln!(
-                "schemathesis {} {}: budget of {budget:?} reached",
-                run.port, run.spec
+                "schemathesis {} {} {}: budget of {budget:?} reached",
+                run.port,
+                run.spec,
+                who(run)
             );
             (true, String::new())
         }
@@ -178,9 +208,23 @@ async fn schemathesis(st: &Path, run: &Run, base: &str) -> (bool, String) {
                 String::from_utf8_lossy(&out.stderr)
             );
             let tail: String = log.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
-            eprintln!("schemathesis {} {}: {}", run.port, run.spec, tail);
+            eprintln!(
+                "schemathesis {} {} {}: {}",
+                run.port,
+                run.spec,
+                who(run),
+                tail
+            );
             (out.status.success(), log)
         }
+    }
+}
+
+fn who(run: &Run) -> &'static str {
+    if run.as_client {
+        "as the client"
+    } else {
+        "anonymous"
     }
 }
 
