@@ -34,6 +34,7 @@ mod races;
 mod readiness;
 mod sdk_shapes;
 mod security;
+mod sqlite_locked;
 mod tokens;
 mod tokens_admin;
 mod tokens_code;
