@@ -31,7 +31,7 @@ fn probe(app: &TestApp, known: &Known, k: usize) -> (&'static str, reqwest::Requ
     let h = &app.http;
     let auth = basic(&known.id, &known.secret);
     let bearer = format!("Bearer {}", known.access_token);
-    match k % 9 {
+    match k % 10 {
         0 => (
             "POST /oauth2/token",
             h.post(app.public_url("/oauth2/token"))
@@ -68,6 +68,7 @@ fn probe(app: &TestApp, known: &Known, k: usize) -> (&'static str, reqwest::Requ
                 .form(&[("token", "not-a-token")]),
         ),
         7 => ("GET /health/ready", h.get(app.admin_url("/health/ready"))),
+        8 => ("GET /oauth2/auth", h.get(flow::auth_url(app, "web", ""))),
         _ => ("GET /health/alive", h.get(app.admin_url("/health/alive"))),
     }
 }
@@ -80,13 +81,29 @@ fn check_outage_answer(name: &str, a: &Answer) {
         // An unknown token may be refused before the database is asked (it is not one
         // of ours); a known one must never be called inactive.
         "POST /oauth2/revoke" => assert!(matches!(status, 200 | 503), "{name}: {}", a.text),
+        // As in Hydra, an authorization request that cannot be checked goes to the error
+        // page (never to the client: its redirect URI cannot be verified), saying why.
+        "GET /oauth2/auth" => {
+            assert_eq!(status, 302, "{name}: {}", a.text);
+            let to = a.header("location");
+            assert!(
+                to.contains("/oauth2/fallbacks/error?error=temporarily_unavailable"),
+                "{to}"
+            );
+        }
         // Hydra's shape: `{"errors": {"database": ...}}`, no Retry-After (probes poll).
         "GET /health/ready" => {
             assert_eq!(status, 503, "{name}: {}", a.text);
             assert!(a.body["errors"]["database"].is_string(), "{}", a.text);
         }
         _ => {
-            assert_eq!(status, 503, "{name} during the outage: {}", a.text);
+            assert_eq!(
+                status,
+                503,
+                "{name} during the outage: {} {}",
+                a.header("location"),
+                a.text
+            );
             assert_eq!(a.header("retry-after"), "5", "{name}");
         }
     }
