@@ -3,18 +3,17 @@
 use super::client_addr::{self, TrustedProxies};
 use super::cors::{self, CorsState};
 use super::guard::{self, Guard};
+use super::timeout::{self, RequestTimeout};
 use super::{fallback, metrics, request_id, trace, HttpState};
 use crate::config::Settings;
 use crate::service::clients::Clients;
 use crate::service::oauth2::OAuth2;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn wrap(
@@ -44,7 +43,10 @@ pub fn wrap(
         metrics: Arc::<metrics::Metrics>::from_ref(&state),
         router: name,
     };
-    let timeout = s.serve.request_timeout.0;
+    let timeout = RequestTimeout {
+        after: s.serve.request_timeout.0,
+        style: OAuth2::from_ref(&state).cfg.errors,
+    };
     let limit = s.serve.request_body_limit as usize;
 
     let mut router = routes
@@ -73,9 +75,9 @@ pub fn wrap(
             metrics_state,
             metrics::record,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
+        .layer(axum::middleware::from_fn_with_state(
             timeout,
+            timeout::middleware,
         ))
         .layer(
             TraceLayer::new_for_http()

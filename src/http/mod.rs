@@ -16,6 +16,7 @@ pub mod pages;
 pub mod public;
 pub mod request_id;
 pub mod state;
+mod timeout;
 mod trace;
 
 pub use error::{ApiError, OAuthReply};

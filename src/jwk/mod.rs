@@ -19,6 +19,8 @@ mod error;
 mod manager;
 mod material;
 mod model;
+#[cfg(test)]
+mod props;
 mod rotate;
 mod seal;
 mod signer;

@@ -15,6 +15,8 @@ pub mod form;
 pub mod grant;
 pub mod id_token;
 pub mod pkce;
+#[cfg(test)]
+mod props;
 pub mod scope;
 pub mod trust;
 pub mod user;

@@ -109,6 +109,7 @@ impl StoreError {
                 | sqlx::Error::Io(_)
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) if sqlite_busy(db.as_ref()) => true,
                 sqlx::Error::Database(db) => db.code().is_some_and(|c| {
                     // 08: connection exception; 57P01-57P03: shutting down or starting
                     // up; 53300: too many connections.
@@ -128,6 +129,17 @@ impl StoreError {
         matches!(self, StoreError::Database(sqlx::Error::Database(db))
             if db.code().as_deref() == Some("22021"))
     }
+}
+
+/// SQLite's write lock stayed taken past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED and
+/// their extended codes: another process holds a transaction, a backup runs): the write
+/// may succeed a moment later, like a PostgreSQL connection failure.
+fn sqlite_busy(db: &dyn sqlx::error::DatabaseError) -> bool {
+    db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+        && db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
