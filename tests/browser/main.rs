@@ -2,13 +2,14 @@
 //! authorization URL, the person signs in (after one typo), consents, and the client
 //! exchanges its code for an ID token with their roles and groups. Then the same pages
 //! at phone size, and signing out. `federation.rs`: signing in through an upstream
-//! provider's button. Screenshots of every page are saved under
+//! provider's button. `device.rs`: a TV signed in by the device grant. Screenshots of every page are saved under
 //! `target/browser-screenshots/`.
 
 #[path = "../api/helpers.rs"]
 mod helpers;
 
 mod client_app;
+mod device;
 mod driver;
 mod federation;
 
