@@ -87,6 +87,12 @@ pub struct Client {
     pub created_at: String,
     #[serde(deserialize_with = "null_as_default")]
     pub updated_at: String,
+    /// Hydra v2's `skip_consent`: the consent request is accepted without the consent
+    /// app. Read from a request body but never written: it is not part of the 1.9.2
+    /// shape, so only the `/admin` clients API honours and shows it, and the 1.9.2 paths
+    /// override whatever a body said (see `http::admin::clients`).
+    #[serde(skip_serializing, deserialize_with = "null_as_default")]
+    pub skip_consent: bool,
 }
 
 impl Client {

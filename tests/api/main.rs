@@ -6,6 +6,7 @@ mod helpers;
 mod admin_port;
 mod cli_remote;
 mod clients;
+mod clients_v2;
 mod config_errors;
 mod connections;
 mod cors;

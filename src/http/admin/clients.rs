@@ -1,10 +1,12 @@
-//! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under the
-//! newer `/admin/clients` paths with the same handlers.
+//! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under
+//! Hydra v2's `/admin/clients` paths with the same handlers. The v2 paths add the v2
+//! fields Portcullis serves (`skip_consent`) on the way in and out; the 1.9.2 paths
+//! neither read nor show them, and an update there keeps them.
 
-use crate::http::admin_paths;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
 use crate::http::HttpState;
+use crate::http::{admin_paths, is_v2_path};
 use crate::model::{Client, ClientFilter};
 use crate::paths::admin::CLIENTS;
 use crate::service::clients::{ClientError, Clients};
@@ -15,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use pagination::escape_path_segment;
+use serde::Serialize;
 
 mod pagination;
 
@@ -46,6 +49,25 @@ impl From<ClientError> for ApiError {
     }
 }
 
+/// A client as the API shows it: with the v2 fields on the v2 paths only, so the 1.9.2
+/// SDKs (which refuse unknown fields) keep working.
+#[derive(Serialize)]
+struct View {
+    #[serde(flatten)]
+    client: Client,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_consent: Option<bool>,
+}
+
+impl View {
+    fn of(client: Client, v2: bool) -> View {
+        View {
+            skip_consent: v2.then_some(client.skip_consent),
+            client,
+        }
+    }
+}
+
 fn id_of(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     p.map(|Path(id)| id)
         .map_err(|e| ApiError::bad_request(format!("The client id in the path is malformed: {e}")))
@@ -55,15 +77,18 @@ async fn create(
     State(clients): State<Clients>,
     Now(now): Now,
     path: MatchedPath,
-    Json(body): Json<Client>,
+    Json(mut body): Json<Client>,
 ) -> Result<Response, ApiError> {
+    let v2 = is_v2_path(path.as_str());
+    // Hydra 1.9.2 has no such field: a body there cannot set it.
+    body.skip_consent &= v2;
     let client = clients.create(body, now).await?;
     let location = format!(
         "{}/{}",
         path.as_str(),
         escape_path_segment(&client.client_id)
     );
-    let mut resp = (StatusCode::CREATED, axum::Json(client)).into_response();
+    let mut resp = (StatusCode::CREATED, axum::Json(View::of(client, v2))).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
@@ -72,18 +97,25 @@ async fn create(
 
 async fn get_one(
     State(clients): State<Clients>,
+    uri: Uri,
     id: Result<Path<String>, PathRejection>,
-) -> Result<axum::Json<Client>, ApiError> {
-    Ok(axum::Json(clients.get(&id_of(id)?).await?))
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.get(&id_of(id)?).await?;
+    Ok(axum::Json(View::of(client, is_v2_path(uri.path()))))
 }
 
+/// A PUT replaces the client; on the v2 paths an absent `skip_consent` is `false`.
 async fn update(
     State(clients): State<Clients>,
     Now(now): Now,
+    uri: Uri,
     id: Result<Path<String>, PathRejection>,
     Json(body): Json<Client>,
-) -> Result<axum::Json<Client>, ApiError> {
-    Ok(axum::Json(clients.update(&id_of(id)?, body, now).await?))
+) -> Result<axum::Json<View>, ApiError> {
+    let v2 = is_v2_path(uri.path());
+    let skip_consent = v2.then_some(body.skip_consent);
+    let client = clients.update(&id_of(id)?, body, skip_consent, now).await?;
+    Ok(axum::Json(View::of(client, v2)))
 }
 
 async fn delete(
@@ -108,7 +140,9 @@ async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiE
         owner: filter_value("owner"),
     };
     let (clients, total) = clients.list(limit, offset, &filter).await?;
+    let v2 = is_v2_path(uri.path());
+    let views: Vec<View> = clients.into_iter().map(|c| View::of(c, v2)).collect();
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, total, limit, offset);
-    Ok((headers, axum::Json(clients)).into_response())
+    Ok((headers, axum::Json(views)).into_response())
 }

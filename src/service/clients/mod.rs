@@ -54,14 +54,26 @@ impl Clients {
             .ok_or(ClientError::NotFound)
     }
 
-    /// Replaces client `id`; a new secret is in the answer, once.
+    /// Replaces client `id`; a new secret is in the answer, once. `skip_consent` is
+    /// Hydra v2's field: `None` (a 1.9.2 caller, which cannot know it) keeps the stored
+    /// value.
     #[tracing::instrument(skip_all)]
-    pub async fn update(&self, id: &str, body: Client, now: i64) -> Result<Client, ClientError> {
+    pub async fn update(
+        &self,
+        id: &str,
+        body: Client,
+        skip_consent: Option<bool>,
+        now: i64,
+    ) -> Result<Client, ClientError> {
         let (existing, stored_hash) = self
             .store
             .get_client_with_secret_hash(id)
             .await?
             .ok_or(ClientError::NotFound)?;
+        let body = Client {
+            skip_consent: skip_consent.unwrap_or(existing.skip_consent),
+            ..body
+        };
         let Prepared { client, secret } = prepare_update(
             id,
             body,

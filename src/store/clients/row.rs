@@ -6,7 +6,7 @@ use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 
 /// Every column but `pk`, `id`, `secret_hash` and `created_at`, in bind order.
-const DATA_COLUMNS: [&str; 30] = [
+const DATA_COLUMNS: [&str; 31] = [
     "client_name",
     "redirect_uris",
     "grant_types",
@@ -37,9 +37,10 @@ const DATA_COLUMNS: [&str; 30] = [
     "backchannel_logout_session_required",
     "metadata",
     "updated_at",
+    "skip_consent",
 ];
 
-/// `$4..$33` are the data columns in both statements.
+/// `$4..$34` are the data columns in both statements.
 pub(super) static INSERT: LazyLock<String> = LazyLock::new(|| {
     let params: Vec<String> = (4..4 + DATA_COLUMNS.len())
         .map(|i| format!("${i}"))
@@ -111,6 +112,7 @@ pub(super) struct ClientRow {
     backchannel_logout_session_required: bool,
     metadata: Option<String>,
     updated_at: i64,
+    skip_consent: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -168,6 +170,7 @@ impl ClientRow {
             metadata: opt("metadata", self.metadata)?,
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
+            skip_consent: self.skip_consent,
         })
     }
 }
@@ -207,7 +210,7 @@ impl Values {
     }
 }
 
-/// Binds the data columns (`$4..$33`) in `DATA_COLUMNS` order.
+/// Binds the data columns (`$4..$34`) in `DATA_COLUMNS` order.
 macro_rules! bind_data {
     ($q:expr, $c:expr, $v:expr) => {
         $q.bind(&$c.client_name)
@@ -240,6 +243,7 @@ macro_rules! bind_data {
             .bind($c.backchannel_logout_session_required)
             .bind(&$v.metadata)
             .bind($v.updated_at)
+            .bind($c.skip_consent)
     };
 }
 pub(super) use bind_data;

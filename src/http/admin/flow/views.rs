@@ -36,7 +36,7 @@ pub enum Api {
 
 impl Api {
     pub fn of(uri: &axum::http::Uri) -> Self {
-        if uri.path().starts_with("/admin/") {
+        if crate::http::is_v2_path(uri.path()) {
             Api::Admin
         } else {
             Api::Hydra1
@@ -60,6 +60,7 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api
         "context": r.context,
     });
     if api == Api::Admin {
+        v["client"]["skip_consent"] = json!(client.skip_consent);
         v["amr"] = json!(r.amr);
         v["consent_request_id"] = json!(consent_request_id(r));
     }
