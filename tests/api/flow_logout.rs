@@ -122,7 +122,7 @@ async fn op_initiated_logout_ends_the_session_once_the_logout_app_accepts(backen
 }
 
 /// Receives back-channel logout POSTs and hands their bodies to the test.
-async fn backchannel_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+pub async fn backchannel_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let router = axum::Router::new().route(
         "/bc",

@@ -26,6 +26,7 @@ mod flow_implicit_support;
 mod flow_login_v2;
 mod flow_logout;
 mod flow_revoke;
+mod flow_sessions_v2;
 mod flow_support;
 mod hardening;
 mod health;
