@@ -115,6 +115,8 @@ pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -
     });
     if api == Api::Admin {
         v["consent_request_id"] = json!(consent_request_id(r));
+        // v2 shows the flow's context: the consent app's if it gave one, else the login's.
+        v["context"] = a.context.clone().unwrap_or_else(|| r.context.clone());
     }
     v
 }
