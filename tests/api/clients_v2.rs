@@ -110,6 +110,17 @@ async fn a_skip_consent_client_gets_its_code_without_the_consent_app(backend: Ba
 
     // prompt=consent: the client asks for the consent app, and gets it.
     let login = start(&app, &b, &auth_url(&app, "trusted", "&prompt=consent")).await;
+    let l = admin(
+        &app,
+        Method::GET,
+        &format!("/admin/oauth2/auth/requests/login?login_challenge={login}"),
+        None,
+    )
+    .await;
+    assert_eq!(l.body["client"]["skip_consent"], true);
+    assert!(login_request(&app, &login).await.body["client"]
+        .get("skip_consent")
+        .is_none());
     let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
     let consent = to_consent(&app, &b, &to).await;
     let c = admin(
