@@ -3,6 +3,9 @@
 -- `skip_consent`: the consent request of this client is accepted without the consent
 -- app (granting what was requested), as in Hydra v2. Set only through `/admin/clients`.
 ALTER TABLE clients ADD COLUMN skip_consent BOOLEAN NOT NULL DEFAULT FALSE;
+-- `skip_logout_consent`: an RP-initiated logout of this client is accepted without the
+-- logout app.
+ALTER TABLE clients ADD COLUMN skip_logout_consent BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- The v2 fields of a login accept. `extend_session_lifespan` re-issues the remembered
 -- session's cookie for another `remember_for` when a skipped login is accepted;

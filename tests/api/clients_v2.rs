@@ -1,5 +1,5 @@
-//! Hydra v2's client fields on `/admin/clients` (`skip_consent`): stored, shown only on
-//! the v2 paths, kept by a 1.9.2 update, and honoured by the flow.
+//! Hydra v2's client fields on `/admin/clients` (`skip_consent`, `skip_logout_consent`):
+//! stored, shown only on the v2 paths, kept by a 1.9.2 update, and honoured by the flow.
 
 use crate::flow_support::*;
 use crate::helpers::{Backend, TestApp};
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 on_both_backends!(
     skip_consent_is_stored_and_shown_on_v2_paths_only,
     a_skip_consent_client_gets_its_code_without_the_consent_app,
+    a_skip_logout_consent_client_logs_out_without_the_logout_app,
 );
 
 fn v2_client(id: &str, skip_consent: bool) -> Value {
@@ -41,6 +42,7 @@ async fn skip_consent_is_stored_and_shown_on_v2_paths_only(backend: Backend) {
     .await;
     assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
     assert_eq!(a.body["skip_consent"], true);
+    assert_eq!(a.body["skip_logout_consent"], false);
     assert_eq!(skip_consent_of(&app, "first").await, true);
     let listed = admin(&app, Method::GET, "/admin/clients", None).await.body;
     assert_eq!(listed[0]["skip_consent"], true);
@@ -48,6 +50,7 @@ async fn skip_consent_is_stored_and_shown_on_v2_paths_only(backend: Backend) {
     // The 1.9.2 paths neither show it nor read it.
     let old = admin(&app, Method::GET, "/clients/first", None).await.body;
     assert!(old.get("skip_consent").is_none(), "{old}");
+    assert!(old.get("skip_logout_consent").is_none(), "{old}");
     let listed = admin(&app, Method::GET, "/clients", None).await.body;
     assert!(listed[0].get("skip_consent").is_none());
     let a = admin(&app, Method::POST, "/clients", Some(v2_client("old", true))).await;
@@ -139,4 +142,55 @@ async fn a_skip_consent_client_gets_its_code_without_the_consent_app(backend: Ba
     let login = start(&app, &b, &auth_url(&app, "ordinary", "")).await;
     let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
     to_consent(&app, &b, &to).await;
+}
+
+async fn a_skip_logout_consent_client_logs_out_without_the_logout_app(backend: Backend) {
+    let app = app_or_skip!(backend);
+    const BYE: &str = "https://app.example/bye";
+    let mut body = v2_client("app", false);
+    body["skip_logout_consent"] = json!(true);
+    body["post_logout_redirect_uris"] = json!([BYE]);
+    let a = admin(&app, Method::POST, "/admin/clients", Some(body)).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    assert_eq!(a.body["skip_logout_consent"], true);
+    let b = browser();
+    let login = start(&app, &b, &auth_url(&app, "app", "")).await;
+    let sid = login_request(&app, &login).await.body["session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let to = decide(
+        &app,
+        "login",
+        "accept",
+        &login,
+        json!({"subject": "alice", "remember": true}),
+    )
+    .await;
+    let consent = to_consent(&app, &b, &to).await;
+    let to = decide(&app, "consent", "accept", &consent, accept_all()).await;
+    assert_code(&app, &follow(&b, &to).await);
+
+    let (kid, key) = id_token_key(&app).await;
+    let hint = sign(
+        &kid,
+        &key,
+        &json!({"iss": app.public_url("/"), "sub": "alice", "aud": ["app"],
+                "iat": now(), "exp": now() + 600, "sid": sid}),
+    );
+    let url = app.public_url(&format!(
+        "/oauth2/sessions/logout?id_token_hint={hint}&post_logout_redirect_uri={BYE}&state=bye-state"
+    ));
+    // No logout app: straight to the verifier, then to the client.
+    let to = follow(&b, &url).await;
+    assert!(param(&to, "logout_verifier").is_some(), "{to}");
+    let done = follow(&b, &to).await;
+    assert!(done.starts_with(BYE), "{done}");
+    assert_eq!(param(&done, "state").as_deref(), Some("bye-state"));
+    let login = start(&app, &b, &auth_url(&app, "app", "")).await;
+    assert_eq!(
+        login_request(&app, &login).await.body["skip"],
+        false,
+        "logged out"
+    );
 }

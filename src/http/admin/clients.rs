@@ -1,7 +1,7 @@
 //! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under
 //! Hydra v2's `/admin/clients` paths with the same handlers. The v2 paths add the v2
-//! fields Portcullis serves (`skip_consent`) on the way in and out; the 1.9.2 paths
-//! neither read nor show them, and an update there keeps them.
+//! fields Portcullis serves (`skip_consent`, `skip_logout_consent`) on the way in and
+//! out; the 1.9.2 paths neither read nor show them, and an update there keeps them.
 
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
@@ -57,12 +57,15 @@ struct View {
     client: Client,
     #[serde(skip_serializing_if = "Option::is_none")]
     skip_consent: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_logout_consent: Option<bool>,
 }
 
 impl View {
     fn of(client: Client, v2: bool) -> View {
         View {
             skip_consent: v2.then_some(client.skip_consent),
+            skip_logout_consent: v2.then_some(client.skip_logout_consent),
             client,
         }
     }
@@ -80,8 +83,10 @@ async fn create(
     Json(mut body): Json<Client>,
 ) -> Result<Response, ApiError> {
     let v2 = is_v2_path(path.as_str());
-    // Hydra 1.9.2 has no such field: a body there cannot set it.
-    body.skip_consent &= v2;
+    // Hydra 1.9.2 has no such fields: a body there cannot set them.
+    if !v2 {
+        body = body.with_v2_fields(Default::default());
+    }
     let client = clients.create(body, now).await?;
     let location = format!(
         "{}/{}",
@@ -104,7 +109,7 @@ async fn get_one(
     Ok(axum::Json(View::of(client, is_v2_path(uri.path()))))
 }
 
-/// A PUT replaces the client; on the v2 paths an absent `skip_consent` is `false`.
+/// A PUT replaces the client; on the v2 paths an absent v2 field is `false`.
 async fn update(
     State(clients): State<Clients>,
     Now(now): Now,
@@ -113,8 +118,8 @@ async fn update(
     Json(body): Json<Client>,
 ) -> Result<axum::Json<View>, ApiError> {
     let v2 = is_v2_path(uri.path());
-    let skip_consent = v2.then_some(body.skip_consent);
-    let client = clients.update(&id_of(id)?, body, skip_consent, now).await?;
+    let fields = v2.then(|| body.v2_fields());
+    let client = clients.update(&id_of(id)?, body, fields, now).await?;
     Ok(axum::Json(View::of(client, v2)))
 }
 

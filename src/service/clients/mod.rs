@@ -7,6 +7,7 @@ mod verifier;
 pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
 
 use crate::crypto::argon2::HashError;
+use crate::model::client::V2Fields;
 use crate::model::{Client, ClientFilter};
 use crate::protocol::client::{
     prepare_create, prepare_update, InvalidMetadata, Policy, Prepared, SecretChange,
@@ -54,15 +55,14 @@ impl Clients {
             .ok_or(ClientError::NotFound)
     }
 
-    /// Replaces client `id`; a new secret is in the answer, once. `skip_consent` is
-    /// Hydra v2's field: `None` (a 1.9.2 caller, which cannot know it) keeps the stored
-    /// value.
+    /// Replaces client `id`; a new secret is in the answer, once. `v2` are Hydra v2's
+    /// fields: `None` (a 1.9.2 caller, which cannot know them) keeps the stored values.
     #[tracing::instrument(skip_all)]
     pub async fn update(
         &self,
         id: &str,
         body: Client,
-        skip_consent: Option<bool>,
+        v2: Option<V2Fields>,
         now: i64,
     ) -> Result<Client, ClientError> {
         let (existing, stored_hash) = self
@@ -70,10 +70,7 @@ impl Clients {
             .get_client_with_secret_hash(id)
             .await?
             .ok_or(ClientError::NotFound)?;
-        let body = Client {
-            skip_consent: skip_consent.unwrap_or(existing.skip_consent),
-            ..body
-        };
+        let body = body.with_v2_fields(v2.unwrap_or(existing.v2_fields()));
         let Prepared { client, secret } = prepare_update(
             id,
             body,

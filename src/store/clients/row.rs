@@ -6,7 +6,7 @@ use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 
 /// Every column but `pk`, `id`, `secret_hash` and `created_at`, in bind order.
-const DATA_COLUMNS: [&str; 31] = [
+const DATA_COLUMNS: [&str; 32] = [
     "client_name",
     "redirect_uris",
     "grant_types",
@@ -38,9 +38,10 @@ const DATA_COLUMNS: [&str; 31] = [
     "metadata",
     "updated_at",
     "skip_consent",
+    "skip_logout_consent",
 ];
 
-/// `$4..$34` are the data columns in both statements.
+/// `$4..$35` are the data columns in both statements.
 pub(super) static INSERT: LazyLock<String> = LazyLock::new(|| {
     let params: Vec<String> = (4..4 + DATA_COLUMNS.len())
         .map(|i| format!("${i}"))
@@ -113,6 +114,7 @@ pub(super) struct ClientRow {
     metadata: Option<String>,
     updated_at: i64,
     skip_consent: bool,
+    skip_logout_consent: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -171,6 +173,7 @@ impl ClientRow {
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
             skip_consent: self.skip_consent,
+            skip_logout_consent: self.skip_logout_consent,
         })
     }
 }
@@ -210,7 +213,7 @@ impl Values {
     }
 }
 
-/// Binds the data columns (`$4..$34`) in `DATA_COLUMNS` order.
+/// Binds the data columns (`$4..$35`) in `DATA_COLUMNS` order.
 macro_rules! bind_data {
     ($q:expr, $c:expr, $v:expr) => {
         $q.bind(&$c.client_name)
@@ -244,6 +247,7 @@ macro_rules! bind_data {
             .bind(&$v.metadata)
             .bind($v.updated_at)
             .bind($c.skip_consent)
+            .bind($c.skip_logout_consent)
     };
 }
 pub(super) use bind_data;
