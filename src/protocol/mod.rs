@@ -13,6 +13,7 @@ pub mod flow;
 pub mod form;
 pub mod grant;
 pub mod id_token;
+pub mod json_patch;
 pub mod pkce;
 pub mod scope;
 pub mod user;

@@ -2,6 +2,7 @@
 //! clients (Hydra's `/clients`), with secrets hashed by the shared argon2 runner and
 //! verified through [`SecretVerifier`]'s cache.
 
+mod patch;
 mod verifier;
 
 pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
@@ -21,6 +22,9 @@ pub enum ClientError {
     Invalid(#[from] InvalidMetadata),
     #[error("the client does not exist")]
     NotFound,
+    /// A JSON Patch that cannot be applied, or whose result is not a client (400).
+    #[error("{0}")]
+    Patch(String),
     /// Includes `StoreError::Conflict("client_id")` for a taken id.
     #[error(transparent)]
     Store(#[from] StoreError),
