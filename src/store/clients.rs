@@ -4,7 +4,8 @@
 use super::{with_pool, Store, StoreError, StoreResult};
 use crate::model::{Client, ClientFilter};
 use row::{
-    bind_data, ClientRow, ClientRowWithHash, Values, INSERT, SELECT, SELECT_WITH_HASH, UPDATE,
+    bind_data, ClientRow, ClientRowWithHash, ClientRowWithPk, Values, INSERT, SELECT,
+    SELECT_WITH_HASH, SELECT_WITH_PK, UPDATE,
 };
 
 mod row;
@@ -137,5 +138,43 @@ impl Store {
             .map(ClientRow::into_client)
             .collect::<StoreResult<_>>()?;
         Ok((clients, total))
+    }
+
+    /// Keyset pagination (Hydra v2): up to `limit` clients created after position
+    /// `after` (0: from the start), in creation order, each with its position. Stable
+    /// while clients are added: a new client is always after every existing one.
+    pub async fn list_clients_after(
+        &self,
+        after: i64,
+        limit: i64,
+        filter: &ClientFilter,
+    ) -> StoreResult<Vec<(i64, Client)>> {
+        let mut conds = vec!["pk > $1".to_string()];
+        let mut binds: Vec<&str> = Vec::new();
+        for (col, val) in [
+            ("client_name", &filter.client_name),
+            ("owner", &filter.owner),
+        ] {
+            if let Some(v) = val {
+                binds.push(v);
+                conds.push(format!("{col} = ${}", binds.len() + 1));
+            }
+        }
+        let sql = format!(
+            "{} WHERE {} ORDER BY pk LIMIT ${}",
+            *SELECT_WITH_PK,
+            conds.join(" AND "),
+            binds.len() + 2
+        );
+        let rows: Vec<ClientRowWithPk> = with_pool!(self, |p| {
+            let mut q = sqlx::query_as(&sql).bind(after);
+            for b in &binds {
+                q = q.bind(*b);
+            }
+            q.bind(limit).fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|r| Ok((r.pk, r.row.into_client()?)))
+            .collect()
     }
 }

@@ -19,6 +19,7 @@ use axum::Router;
 use pagination::escape_path_segment;
 use serde::Serialize;
 
+mod keyset;
 mod pagination;
 
 pub use pagination::{limit_offset, pagination_headers, query_values, DEFAULT_LIMIT, MAX_LIMIT};
@@ -153,6 +154,9 @@ async fn delete(
 
 async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
+    if is_v2_path(uri.path()) && keyset::wanted(&q) {
+        return list_by_keys(clients, &uri, q).await;
+    }
     let (limit, offset) = limit_offset(&q);
     let filter_value = |k: &str| {
         q.get(k)
@@ -169,5 +173,42 @@ async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiE
     let views: Vec<View> = clients.into_iter().map(|c| View::of(c, v2)).collect();
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, total, limit, offset);
+    Ok((headers, axum::Json(views)).into_response())
+}
+
+/// Hydra v2's listing: a page after `page_token`, and the token of the next page.
+async fn list_by_keys(
+    clients: Clients,
+    uri: &Uri,
+    q: std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<Response, ApiError> {
+    let (size, after) = keyset::parse(&q).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The page_token is not one this server issued.",
+        )
+    })?;
+    let filter_value = |k: &str| {
+        q.get(k)
+            .and_then(|v| v.first())
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let filter = ClientFilter {
+        client_name: filter_value("client_name"),
+        owner: filter_value("owner"),
+    };
+    // One more than the page: whether there is a next page.
+    let mut found = clients.list_after(after, size + 1, &filter).await?;
+    let more = found.len() as i64 > size;
+    found.truncate(size as usize);
+    let next = match found.last() {
+        Some((pk, _)) if more => Some(keyset::token(*pk)),
+        _ => None,
+    };
+    let views: Vec<View> = found.into_iter().map(|(_, c)| View::of(c, true)).collect();
+    let mut headers = HeaderMap::new();
+    keyset::headers(&mut headers, uri.path(), &q, size, next.as_deref());
     Ok((headers, axum::Json(views)).into_response())
 }

@@ -116,6 +116,17 @@ impl Clients {
         Ok(self.store.list_clients(limit, offset, filter).await?)
     }
 
+    /// Hydra v2's keyset listing: up to `limit` clients after position `after`, each
+    /// with its position.
+    pub async fn list_after(
+        &self,
+        after: i64,
+        limit: i64,
+        filter: &ClientFilter,
+    ) -> Result<Vec<(i64, Client)>, ClientError> {
+        Ok(self.store.list_clients_after(after, limit, filter).await?)
+    }
+
     /// Hashes a new secret: the hash to store and the secret to show.
     async fn secret_change(
         &self,

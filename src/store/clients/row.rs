@@ -72,6 +72,13 @@ pub(super) static SELECT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+pub(super) static SELECT_WITH_PK: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT pk, id, created_at, {} FROM clients",
+        DATA_COLUMNS.join(", ")
+    )
+});
+
 pub(super) static SELECT_WITH_HASH: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT id, created_at, secret_hash, {} FROM clients WHERE id = $1",
@@ -115,6 +122,13 @@ pub(super) struct ClientRow {
     updated_at: i64,
     skip_consent: bool,
     skip_logout_consent: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ClientRowWithPk {
+    #[sqlx(flatten)]
+    pub(super) row: ClientRow,
+    pub(super) pk: i64,
 }
 
 #[derive(sqlx::FromRow)]
