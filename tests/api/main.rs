@@ -6,6 +6,8 @@ mod helpers;
 mod admin_port;
 mod cli_remote;
 mod clients;
+mod clients_pages;
+mod clients_patch;
 mod clients_v2;
 mod config_errors;
 mod connections;
