@@ -86,7 +86,14 @@ async fn a_skip_consent_client_gets_its_code_without_the_consent_app(backend: Ba
     assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
     let b = browser();
     let login = start(&app, &b, &auth_url(&app, "trusted", "")).await;
-    let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
+    let to = decide(
+        &app,
+        "login",
+        "accept",
+        &login,
+        json!({"subject": "alice", "remember": true}),
+    )
+    .await;
     // Back from the login app, the browser goes on with a consent verifier at once.
     let next = follow(&b, &to).await;
     assert!(param(&next, "consent_verifier").is_some(), "{next}");
@@ -111,6 +118,15 @@ async fn a_skip_consent_client_gets_its_code_without_the_consent_app(backend: Ba
         .await,
         1
     );
+
+    // prompt=none needs no consent app either: the client's skip_consent stands in
+    // for a remembered consent.
+    let login = start(&app, &b, &auth_url(&app, "trusted", "&prompt=none")).await;
+    assert_eq!(login_request(&app, &login).await.body["skip"], true);
+    let to = decide(&app, "login", "accept", &login, json!({"subject": "alice"})).await;
+    let to = follow(&b, &to).await;
+    assert!(param(&to, "consent_verifier").is_some(), "{to}");
+    assert_code(&app, &follow(&b, &to).await);
 
     // prompt=consent: the client asks for the consent app, and gets it.
     let login = start(&app, &b, &auth_url(&app, "trusted", "&prompt=consent")).await;

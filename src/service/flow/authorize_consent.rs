@@ -34,7 +34,8 @@ impl Visit<'_> {
             scope_strategy: &self.cfg.scope_strategy,
         };
         let skip = consent_skippable(&inputs, previous.as_ref(), self.now);
-        if r.has_prompt("none") && !skip {
+        // A skip_consent client needs no consent app, so prompt=none is no obstacle.
+        if r.has_prompt("none") && !skip && !r.client.skip_consent {
             return Err(OAuthError::consent_required(
                 "Prompt 'none' was requested, but no previous consent was found.",
             ));
