@@ -69,6 +69,13 @@ pub fn admin_router(state: HttpState, settings: &Settings) -> Router {
 }
 
 /// Both paths of an admin route: Hydra 1.9.2's and Hydra v2's under `/admin`.
+/// Whether a request path is one of Hydra v2's `/admin/...` twins, where the v2 shapes
+/// and behaviours apply.
+pub(crate) fn is_v2_path(path: &str) -> bool {
+    path.strip_prefix(paths::admin::PREFIX)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 pub(crate) fn admin_paths(path: &str) -> [String; 2] {
     [path.to_string(), format!("{}{path}", paths::admin::PREFIX)]
 }

@@ -87,9 +87,41 @@ pub struct Client {
     pub created_at: String,
     #[serde(deserialize_with = "null_as_default")]
     pub updated_at: String,
+    /// Hydra v2's `skip_consent`: the consent request is accepted without the consent
+    /// app. Read from a request body but never written: it is not part of the 1.9.2
+    /// shape, so only the `/admin` clients API honours and shows it, and the 1.9.2 paths
+    /// override whatever a body said (see `http::admin::clients`).
+    #[serde(skip_serializing, deserialize_with = "null_as_default")]
+    pub skip_consent: bool,
+    /// Hydra v2's `skip_logout_consent`: an RP-initiated logout is accepted without the
+    /// logout app. Read and shown like `skip_consent`.
+    #[serde(skip_serializing, deserialize_with = "null_as_default")]
+    pub skip_logout_consent: bool,
+}
+
+/// Hydra v2's client fields that Portcullis serves and the 1.9.2 shape lacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct V2Fields {
+    pub skip_consent: bool,
+    pub skip_logout_consent: bool,
 }
 
 impl Client {
+    pub fn v2_fields(&self) -> V2Fields {
+        V2Fields {
+            skip_consent: self.skip_consent,
+            skip_logout_consent: self.skip_logout_consent,
+        }
+    }
+
+    pub fn with_v2_fields(self, v2: V2Fields) -> Client {
+        Client {
+            skip_consent: v2.skip_consent,
+            skip_logout_consent: v2.skip_logout_consent,
+            ..self
+        }
+    }
+
     /// The client's scopes as a list.
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
         self.scope.split_whitespace()

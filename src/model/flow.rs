@@ -101,6 +101,8 @@ pub struct AcceptedConsent {
     pub session_id_token: Map<String, Value>,
     pub remember: bool,
     pub remember_for: i64,
+    /// Hydra v2: the `context` the consent app accepted with, if any.
+    pub context: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod form;
 pub mod grant;
 pub mod id_token;
+pub mod json_patch;
 pub mod pkce;
 #[cfg(test)]
 mod props;

@@ -4,7 +4,8 @@
 use super::{with_pool, Store, StoreError, StoreResult};
 use crate::model::{Client, ClientFilter};
 use row::{
-    bind_data, ClientRow, ClientRowWithHash, Values, INSERT, SELECT, SELECT_WITH_HASH, UPDATE,
+    bind_data, ClientRow, ClientRowWithHash, ClientRowWithPk, Values, INSERT, SELECT,
+    SELECT_WITH_HASH, SELECT_WITH_PK, UPDATE,
 };
 
 mod row;
@@ -144,12 +145,10 @@ impl Store {
             .collect::<StoreResult<_>>()?;
         Ok((clients, total))
     }
-}
 
-impl Store {
-    /// Up to `limit` clients after the position `after` (0: from the start) in creation
-    /// order, with each one's position: keyset pagination, which stays stable while
-    /// rows are added (a new client comes last and is never seen twice or skipped).
+    /// Keyset pagination (Hydra v2): up to `limit` clients created after position
+    /// `after` (0: from the start), in creation order, each with its position. Stable
+    /// while clients are added: a new client is always after every existing one.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_clients_after", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn list_clients_after(
         &self,
@@ -168,28 +167,21 @@ impl Store {
                 conds.push(format!("{col} = ${}", binds.len() + 1));
             }
         }
-        // `SELECT` lists the columns `ClientRow` reads; `pk` comes as its own column.
-        let columns = SELECT.trim_start_matches("SELECT ");
         let sql = format!(
-            "SELECT pk, {columns} WHERE {} ORDER BY pk LIMIT ${}",
+            "{} WHERE {} ORDER BY pk LIMIT ${}",
+            *SELECT_WITH_PK,
             conds.join(" AND "),
             binds.len() + 2
         );
-        let rows: Vec<(i64, ClientRow)> = with_pool!(self, |p| {
-            let mut q = sqlx::query(&sql).bind(after);
+        let rows: Vec<ClientRowWithPk> = with_pool!(self, |p| {
+            let mut q = sqlx::query_as(&sql).bind(after);
             for b in &binds {
                 q = q.bind(*b);
             }
-            let rows = q.bind(limit).fetch_all(p).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in &rows {
-                use sqlx::{FromRow, Row};
-                out.push((r.try_get::<i64, _>("pk")?, ClientRow::from_row(r)?));
-            }
-            out
+            q.bind(limit).fetch_all(p).await?
         });
         rows.into_iter()
-            .map(|(pk, row)| Ok((pk, row.into_client()?)))
+            .map(|r| Ok((r.pk, r.row.into_client()?)))
             .collect()
     }
 }

@@ -14,7 +14,6 @@ on_both_backends!(
     rp_initiated_logout_refuses_bad_hints_and_unregistered_redirects,
     a_rejected_logout_keeps_the_session,
     an_id_token_hint_ends_only_the_session_of_the_browser_that_holds_it,
-    v2_ends_one_login_session_by_sid_with_back_channel_logout,
 );
 
 const BYE: &str = "https://app.example/bye";
@@ -123,7 +122,7 @@ async fn op_initiated_logout_ends_the_session_once_the_logout_app_accepts(backen
 }
 
 /// Receives back-channel logout POSTs and hands their bodies to the test.
-async fn backchannel_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+pub async fn backchannel_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let router = axum::Router::new().route(
         "/bc",
@@ -379,59 +378,4 @@ async fn an_id_token_hint_ends_only_the_session_of_the_browser_that_holds_it(bac
         format!("{BYE}?state=st-12345678")
     );
     assert!(skips_login(&app, &victim).await, "still signed in");
-}
-
-/// Hydra v2's `DELETE /admin/oauth2/auth/sessions/login?sid=…`: that session ends (the
-/// other browser's stays), its clients get a back-channel logout token naming it, an
-/// unknown sid is a 404, and the 1.9.2 path still needs `subject`.
-async fn v2_ends_one_login_session_by_sid_with_back_channel_logout(backend: Backend) {
-    let app = app_or_skip!(backend);
-    let (bc_url, mut received) = backchannel_receiver().await;
-    create_client(&app, "app", json!({"backchannel_logout_uri": bc_url})).await;
-    let (one, two) = (browser(), browser());
-    let sid = logged_in(&app, &one).await;
-    logged_in(&app, &two).await;
-    assert!(skips_login(&app, &one).await && skips_login(&app, &two).await);
-
-    let path = "/oauth2/auth/sessions/login";
-    let a = admin(&app, Method::DELETE, &format!("{path}?sid={sid}"), None).await;
-    assert_eq!(
-        a.status,
-        StatusCode::BAD_REQUEST,
-        "1.9.2 knows only subject"
-    );
-    let a = admin(
-        &app,
-        Method::DELETE,
-        &format!("/admin{path}?sid={sid}"),
-        None,
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::NO_CONTENT);
-    assert!(!skips_login(&app, &one).await, "that session ended");
-    assert!(skips_login(&app, &two).await, "the other one did not");
-
-    let body = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
-        .await
-        .expect("a back-channel logout")
-        .unwrap();
-    let token = url::form_urlencoded::parse(body.as_bytes())
-        .find(|(k, _)| k == "logout_token")
-        .unwrap()
-        .1
-        .into_owned();
-    let claims: Value = serde_json::from_slice(&unb64(token.split('.').nth(1).unwrap())).unwrap();
-    assert_eq!(claims["sid"], sid.as_str());
-    assert_eq!(claims["aud"], json!(["app"]));
-
-    let a = admin(
-        &app,
-        Method::DELETE,
-        &format!("/admin{path}?sid={sid}"),
-        None,
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::NOT_FOUND);
-    let a = admin(&app, Method::DELETE, &format!("/admin{path}"), None).await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST);
 }

@@ -189,10 +189,22 @@ async fn the_admin_prefix_answers_exactly_the_v26_fields(backend: Backend) {
     v2_consent.extend(["amr", "consent_request_id"]);
     assert_eq!(keys(&c), sorted(&v2_consent));
     assert_eq!(c["amr"], json!(["pwd"]));
-    let to = decide(&app, "consent", "accept", &consent, accept_all()).await;
+    let mut accept = accept_all();
+    accept["context"] = json!({"shown": "the consent app's"});
+    let to = decide(&app, "consent", "accept", &consent, accept).await;
     assert_code(&app, &follow(&b, &to).await);
     let sessions = get(&app, "/admin/oauth2/auth/sessions/consent?subject=alice").await;
+    let mut v2_session = PREVIOUS_CONSENT_SESSION.to_vec();
+    v2_session.extend(["consent_request_id", "context"]);
+    assert_eq!(keys(&sessions[0]), sorted(&v2_session));
+    assert_eq!(
+        sessions[0]["context"],
+        json!({"shown": "the consent app's"})
+    );
     assert_eq!(sessions[0]["consent_request"]["amr"], json!(["pwd"]));
+    assert_eq!(keys(&sessions[0]["consent_request"]), sorted(&v2_consent));
+    let old = get(&app, "/oauth2/auth/sessions/consent?subject=alice").await;
+    assert_eq!(keys(&old[0]), sorted(PREVIOUS_CONSENT_SESSION));
 
     let logout = logout_challenge(&app, &b).await;
     let r = get(

@@ -1,10 +1,12 @@
-//! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under the
-//! newer `/admin/clients` paths with the same handlers.
+//! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under
+//! Hydra v2's `/admin/clients` paths with the same handlers. The v2 paths add the v2
+//! fields Portcullis serves (`skip_consent`, `skip_logout_consent`) on the way in and
+//! out; the 1.9.2 paths neither read nor show them, and an update there keeps them.
 
-use crate::http::admin_paths;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
 use crate::http::HttpState;
+use crate::http::{admin_paths, is_v2_path};
 use crate::model::{Client, ClientFilter};
 use crate::paths::admin::CLIENTS;
 use crate::service::clients::{ClientError, Clients};
@@ -15,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use pagination::escape_path_segment;
+use serde::Serialize;
 
 mod keyset;
 mod pagination;
@@ -24,10 +27,16 @@ pub use pagination::{limit_offset, pagination_headers, query_values, DEFAULT_LIM
 pub fn routes() -> Router<HttpState> {
     let mut r = Router::new();
     for base in admin_paths(CLIENTS) {
-        r = r.route(&base, get(list).post(create)).route(
-            &format!("{base}/{{id}}"),
-            get(get_one).put(update).delete(delete),
-        );
+        let one = get(get_one).put(update).delete(delete);
+        // PATCH is Hydra v2's; the 1.9.2 path answers 405 as 1.9.2 did.
+        let one = if is_v2_path(&base) {
+            one.patch(patch)
+        } else {
+            one
+        };
+        r = r
+            .route(&base, get(list).post(create))
+            .route(&format!("{base}/{{id}}"), one);
     }
     r
 }
@@ -41,8 +50,33 @@ impl From<ClientError> for ApiError {
                 e.message,
             ),
             ClientError::NotFound => ApiError::not_found("Unable to locate the resource"),
+            ClientError::Patch(msg) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", msg)
+            }
             ClientError::Store(e) => e.into(),
             ClientError::Hash(e) => ApiError::internal(e),
+        }
+    }
+}
+
+/// A client as the API shows it: with the v2 fields on the v2 paths only, so the 1.9.2
+/// SDKs (which refuse unknown fields) keep working.
+#[derive(Serialize)]
+struct View {
+    #[serde(flatten)]
+    client: Client,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_consent: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_logout_consent: Option<bool>,
+}
+
+impl View {
+    fn of(client: Client, v2: bool) -> View {
+        View {
+            skip_consent: v2.then_some(client.skip_consent),
+            skip_logout_consent: v2.then_some(client.skip_logout_consent),
+            client,
         }
     }
 }
@@ -56,15 +90,20 @@ async fn create(
     State(clients): State<Clients>,
     Now(now): Now,
     path: MatchedPath,
-    Json(body): Json<Client>,
+    Json(mut body): Json<Client>,
 ) -> Result<Response, ApiError> {
+    let v2 = is_v2_path(path.as_str());
+    // Hydra 1.9.2 has no such fields: a body there cannot set them.
+    if !v2 {
+        body = body.with_v2_fields(Default::default());
+    }
     let client = clients.create(body, now).await?;
     let location = format!(
         "{}/{}",
         path.as_str(),
         escape_path_segment(&client.client_id)
     );
-    let mut resp = (StatusCode::CREATED, axum::Json(client)).into_response();
+    let mut resp = (StatusCode::CREATED, axum::Json(View::of(client, v2))).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
@@ -73,18 +112,36 @@ async fn create(
 
 async fn get_one(
     State(clients): State<Clients>,
+    uri: Uri,
     id: Result<Path<String>, PathRejection>,
-) -> Result<axum::Json<Client>, ApiError> {
-    Ok(axum::Json(clients.get(&id_of(id)?).await?))
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.get(&id_of(id)?).await?;
+    Ok(axum::Json(View::of(client, is_v2_path(uri.path()))))
 }
 
+/// A PUT replaces the client; on the v2 paths an absent v2 field is `false`.
 async fn update(
     State(clients): State<Clients>,
     Now(now): Now,
+    uri: Uri,
     id: Result<Path<String>, PathRejection>,
     Json(body): Json<Client>,
-) -> Result<axum::Json<Client>, ApiError> {
-    Ok(axum::Json(clients.update(&id_of(id)?, body, now).await?))
+) -> Result<axum::Json<View>, ApiError> {
+    let v2 = is_v2_path(uri.path());
+    let fields = v2.then(|| body.v2_fields());
+    let client = clients.update(&id_of(id)?, body, fields, now).await?;
+    Ok(axum::Json(View::of(client, v2)))
+}
+
+/// An RFC 6902 JSON Patch, validated and stored as a PUT would be.
+async fn patch(
+    State(clients): State<Clients>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.patch(&id_of(id)?, &body, now).await?;
+    Ok(axum::Json(View::of(client, true)))
 }
 
 async fn delete(
@@ -97,6 +154,10 @@ async fn delete(
 
 async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiError> {
     let q = query_values(&uri);
+    if is_v2_path(uri.path()) && keyset::wanted(&q) {
+        return list_by_keys(clients, &uri, q).await;
+    }
+    let (limit, offset) = limit_offset(&q);
     let filter_value = |k: &str| {
         q.get(k)
             .and_then(|v| v.first())
@@ -107,19 +168,47 @@ async fn list(State(clients): State<Clients>, uri: Uri) -> Result<Response, ApiE
         client_name: filter_value("client_name"),
         owner: filter_value("owner"),
     };
-    // Hydra v2 pages by token on its paths; 1.9.2's paths keep limit and offset, and
-    // so does a caller of the v2 paths that asks for them (Hydra 1.10/1.11 tools).
-    let offsets = q.contains_key("limit") || q.contains_key("offset");
-    if uri.path().starts_with("/admin/") && !offsets {
-        let (size, after) = keyset::parse(&q)?;
-        let (page, next) = clients.list_after(after, size, &filter).await?;
-        let mut headers = HeaderMap::new();
-        keyset::headers(&mut headers, uri.path(), &q, size, next);
-        return Ok((headers, axum::Json(page)).into_response());
-    }
-    let (limit, offset) = limit_offset(&q);
     let (clients, total) = clients.list(limit, offset, &filter).await?;
+    let v2 = is_v2_path(uri.path());
+    let views: Vec<View> = clients.into_iter().map(|c| View::of(c, v2)).collect();
     let mut headers = HeaderMap::new();
     pagination_headers(&mut headers, uri.path(), q, total, limit, offset);
-    Ok((headers, axum::Json(clients)).into_response())
+    Ok((headers, axum::Json(views)).into_response())
+}
+
+/// Hydra v2's listing: a page after `page_token`, and the token of the next page.
+async fn list_by_keys(
+    clients: Clients,
+    uri: &Uri,
+    q: std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<Response, ApiError> {
+    let (size, after) = keyset::parse(&q).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The page_token is not one this server issued.",
+        )
+    })?;
+    let filter_value = |k: &str| {
+        q.get(k)
+            .and_then(|v| v.first())
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let filter = ClientFilter {
+        client_name: filter_value("client_name"),
+        owner: filter_value("owner"),
+    };
+    // One more than the page: whether there is a next page.
+    let mut found = clients.list_after(after, size + 1, &filter).await?;
+    let more = found.len() as i64 > size;
+    found.truncate(size as usize);
+    let next = match found.last() {
+        Some((pk, _)) if more => Some(keyset::token(*pk)),
+        _ => None,
+    };
+    let views: Vec<View> = found.into_iter().map(|(_, c)| View::of(c, true)).collect();
+    let mut headers = HeaderMap::new();
+    keyset::headers(&mut headers, uri.path(), &q, size, next.as_deref());
+    Ok((headers, axum::Json(views)).into_response())
 }

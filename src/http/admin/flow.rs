@@ -142,11 +142,12 @@ async fn accept_device(
 
 async fn get_login(State(flow): State<Flow>, uri: Uri, Query(q): Q) -> Result<Response, ApiError> {
     let c = challenge(&q, "login")?;
+    let api = Api::of(&uri);
     let (r, client) = match flow.get_login(&c).await {
         Ok(found) => found,
-        Err(e) => return gone_or(e, Api::of(&uri)),
+        Err(e) => return gone_or(e, api),
     };
-    Ok(Json(views::login_request(&c, &r, &client)).into_response())
+    Ok(Json(views::login_request(&c, &r, &client, api)).into_response())
 }
 
 async fn accept_login(

@@ -9,7 +9,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
 use crate::http::HttpState;
 use crate::jwk::{GenerateRequest, Jwk, JwkError, JwkSet, KeyManager, Naming};
-use crate::paths::admin::{KEYS, PREFIX};
+use crate::paths::admin::KEYS;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode, Uri};
@@ -60,7 +60,7 @@ async fn create(
     Json(body): Json<GenerateRequest>,
 ) -> Result<Response, ApiError> {
     let set = path(set)?;
-    let naming = if uri.path().starts_with(&format!("{PREFIX}/")) {
+    let naming = if crate::http::is_v2_path(uri.path()) {
         Naming::Single
     } else {
         Naming::Hydra1Pair

@@ -82,6 +82,7 @@ pub fn accept_consent(body: AcceptConsent) -> Result<AcceptedConsent, Refused> {
         session_id_token: session.id_token.unwrap_or_default(),
         remember: body.remember,
         remember_for: body.remember_for,
+        context: body.context.filter(|c| !c.is_null()),
     })
 }
 

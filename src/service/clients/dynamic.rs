@@ -138,7 +138,8 @@ impl Clients {
     ) -> Result<Registered, RegistrationError> {
         self.check_registration_token(id, presented, keys).await?;
         let c = metadata(body, Some(id), cfg)?;
-        let client = self.update(id, c, now).await?;
+        // `None`: the v2-only fields (skip_consent, …) are not the registrant's to change.
+        let client = self.update(id, c, None, now).await?;
         let token = self.new_registration_token(id, keys).await?;
         Ok(registered(client, Some(token), cfg))
     }

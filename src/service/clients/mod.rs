@@ -3,11 +3,13 @@
 //! verified through [`SecretVerifier`]'s cache.
 
 pub mod dynamic;
+mod patch;
 mod verifier;
 
 pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
 
 use crate::crypto::argon2::HashError;
+use crate::model::client::V2Fields;
 use crate::model::{Client, ClientFilter};
 use crate::protocol::client::{
     prepare_create, prepare_update, InvalidMetadata, Policy, Prepared, SecretChange,
@@ -21,6 +23,9 @@ pub enum ClientError {
     Invalid(#[from] InvalidMetadata),
     #[error("the client does not exist")]
     NotFound,
+    /// A JSON Patch that cannot be applied, or whose result is not a client (400).
+    #[error("{0}")]
+    Patch(String),
     /// Includes `StoreError::Conflict("client_id")` for a taken id.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -55,14 +60,22 @@ impl Clients {
             .ok_or(ClientError::NotFound)
     }
 
-    /// Replaces client `id`; a new secret is in the answer, once.
+    /// Replaces client `id`; a new secret is in the answer, once. `v2` are Hydra v2's
+    /// fields: `None` (a 1.9.2 caller, which cannot know them) keeps the stored values.
     #[tracing::instrument(skip_all)]
-    pub async fn update(&self, id: &str, body: Client, now: i64) -> Result<Client, ClientError> {
+    pub async fn update(
+        &self,
+        id: &str,
+        body: Client,
+        v2: Option<V2Fields>,
+        now: i64,
+    ) -> Result<Client, ClientError> {
         let (existing, stored_hash) = self
             .store
             .get_client_with_secret_hash(id)
             .await?
             .ok_or(ClientError::NotFound)?;
+        let body = body.with_v2_fields(v2.unwrap_or(existing.v2_fields()));
         let Prepared { client, secret } = prepare_update(
             id,
             body,
@@ -104,27 +117,15 @@ impl Clients {
         Ok(self.store.list_clients(limit, offset, filter).await?)
     }
 
-    /// A keyset page (Hydra v2's `page_token` listing): the clients after position
-    /// `after`, and the position to continue from when there are more.
+    /// Hydra v2's keyset listing: up to `limit` clients after position `after`, each
+    /// with its position.
     pub async fn list_after(
         &self,
         after: i64,
-        size: i64,
+        limit: i64,
         filter: &ClientFilter,
-    ) -> Result<(Vec<Client>, Option<i64>), ClientError> {
-        // One row more than asked says whether a next page exists.
-        let mut rows = self
-            .store
-            .list_clients_after(after, size + 1, filter)
-            .await?;
-        let more = rows.len() as i64 > size;
-        rows.truncate(size as usize);
-        let next = if more {
-            rows.last().map(|(pk, _)| *pk)
-        } else {
-            None
-        };
-        Ok((rows.into_iter().map(|(_, c)| c).collect(), next))
+    ) -> Result<Vec<(i64, Client)>, ClientError> {
+        Ok(self.store.list_clients_after(after, limit, filter).await?)
     }
 
     /// Hashes a new secret: the hash to store and the secret to show.

@@ -1,4 +1,5 @@
-//! The admin side of logout: read, accept or reject a logout request.
+//! The admin side of logout: read, accept or reject a logout request, and end one login
+//! session without a browser (Hydra v2's headless logout).
 
 use super::authorize::with_param;
 use super::{Flow, FlowError};
@@ -61,6 +62,32 @@ impl Flow {
             "logout_verifier",
             verifier.value.expose(),
         ))
+    }
+
+    /// Hydra v2's `DELETE /admin/oauth2/auth/sessions/login?sid=`: ends login session
+    /// `sid` and sends a back-channel logout token to each client the session consented
+    /// to (there is no browser for the front channel). An unknown or ended session is no
+    /// error, as in Hydra.
+    #[tracing::instrument(skip_all)]
+    pub async fn end_login_session(&self, sid: &str, now: i64) -> Result<(), FlowError> {
+        let Some(session) = self.store.get_login_session(sid).await? else {
+            return Ok(());
+        };
+        let mut back = Vec::new();
+        for id in self
+            .store
+            .clients_of_login_session(sid, &session.subject)
+            .await?
+        {
+            if let Some(c) = self.store.get_client(&id).await? {
+                if !c.backchannel_logout_uri.is_empty() {
+                    back.push((c.client_id, c.backchannel_logout_uri));
+                }
+            }
+        }
+        self.store.delete_login_session(sid).await?;
+        self.spawn_backchannel_logout(self.cfg.issuer.clone(), sid.to_string(), back, now);
+        Ok(())
     }
 
     /// Rejects the logout: the session stays; the logout app sends the user back.

@@ -5,7 +5,9 @@ use super::authorize::{with_param, Visit};
 use crate::crypto::handle::{signature_of, Kind, Minted};
 use crate::model::flow::{ConsentRequest, LoginRequest};
 use crate::protocol::error::OAuthError;
-use crate::protocol::flow::consent::{check_consent_return, consent_skippable, SkipInputs};
+use crate::protocol::flow::consent::{
+    check_consent_return, consent_skippable, AcceptConsent, SkipInputs,
+};
 use crate::protocol::flow::cookies::CONSENT_CSRF;
 use crate::protocol::flow::ReplyKind;
 
@@ -32,7 +34,8 @@ impl Visit<'_> {
             scope_strategy: &self.cfg.scope_strategy,
         };
         let skip = consent_skippable(&inputs, previous.as_ref(), self.now);
-        if r.has_prompt("none") && !skip {
+        // A skip_consent client needs no consent app, so prompt=none is no obstacle.
+        if r.has_prompt("none") && !skip && !r.client.skip_consent {
             return Err(OAuthError::consent_required(
                 "Prompt 'none' was requested, but no previous consent was found.",
             ));
@@ -69,11 +72,41 @@ impl Visit<'_> {
             .map_err(OAuthError::from)?;
         self.cookies
             .extend(self.cfg.cookies.set(CONSENT_CSRF, &csrf, None));
+        if r.client.skip_consent && !r.has_prompt("consent") {
+            return self
+                .accept_for_client(&request, challenge.value.expose())
+                .await;
+        }
         Ok(ReplyKind::Redirect(with_param(
             &self.cfg.consent_url,
             "consent_challenge",
             challenge.value.expose(),
         )))
+    }
+
+    /// Hydra v2's `skip_consent`: the server accepts the consent request itself,
+    /// granting what was requested (nothing remembered, no session claims), and sends
+    /// the browser straight back with the verifier, as the consent app would have.
+    /// `prompt=consent` still shows the consent app: the client asked for it.
+    async fn accept_for_client(
+        &mut self,
+        request: &ConsentRequest,
+        challenge: &str,
+    ) -> Result<ReplyKind, OAuthError> {
+        let accept = AcceptConsent {
+            grant_scope: Some(request.requested_scope.clone()),
+            grant_access_token_audience: Some(request.requested_audience.clone()),
+            ..Default::default()
+        };
+        let to = self
+            .flow
+            .handle_consent(challenge, Ok(accept), self.now)
+            .await
+            .map_err(|e| match e {
+                super::FlowError::Store(e) => OAuthError::from(e),
+                other => OAuthError::server_error(other),
+            })?;
+        Ok(ReplyKind::Redirect(to))
     }
 
     /// `consent_verifier`: consume it and check the consent.

@@ -61,6 +61,7 @@ impl Flow {
         let hint = params.get("id_token_hint");
         let requested_redirect = params.get("post_logout_redirect_uri");
         let logout_state = params.get("state");
+        let mut skip_logout_app = false;
         let mut request = LogoutRequest {
             challenge: String::new(),
             challenge_value: String::new(),
@@ -128,6 +129,7 @@ impl Flow {
             };
             request.subject = session.subject;
             request.sid = h.sid;
+            skip_logout_app = client.skip_logout_consent;
             request.client_id = client.client_id;
             request.rp_initiated = true;
         }
@@ -137,6 +139,18 @@ impl Flow {
             .insert_logout_request(&request)
             .await
             .map_err(OAuthError::from)?;
+        if skip_logout_app {
+            // Hydra v2's skip_logout_consent: accepted here, as the logout app would,
+            // and the browser goes straight on to finish the logout.
+            let to = self
+                .accept_logout(challenge.value.expose())
+                .await
+                .map_err(|e| match e {
+                    super::FlowError::Store(e) => OAuthError::from(e),
+                    other => OAuthError::server_error(other),
+                })?;
+            return Ok(BrowserReply::redirect(to, Vec::new()));
+        }
         let to = with_param(
             &self.cfg.logout_url,
             "logout_challenge",

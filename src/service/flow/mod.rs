@@ -14,7 +14,6 @@ mod device;
 mod device_accept;
 pub mod end_session;
 mod error;
-mod session_end;
 
 pub use error::FlowError;
 

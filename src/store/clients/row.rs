@@ -6,7 +6,7 @@ use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 
 /// Every column but `pk`, `id`, `secret_hash` and `created_at`, in bind order.
-const DATA_COLUMNS: [&str; 30] = [
+const DATA_COLUMNS: [&str; 32] = [
     "client_name",
     "redirect_uris",
     "grant_types",
@@ -37,9 +37,11 @@ const DATA_COLUMNS: [&str; 30] = [
     "backchannel_logout_session_required",
     "metadata",
     "updated_at",
+    "skip_consent",
+    "skip_logout_consent",
 ];
 
-/// `$4..$33` are the data columns in both statements.
+/// `$4..$35` are the data columns in both statements.
 pub(super) static INSERT: LazyLock<String> = LazyLock::new(|| {
     let params: Vec<String> = (4..4 + DATA_COLUMNS.len())
         .map(|i| format!("${i}"))
@@ -66,6 +68,13 @@ pub(super) static UPDATE: LazyLock<String> = LazyLock::new(|| {
 pub(super) static SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT id, created_at, {} FROM clients",
+        DATA_COLUMNS.join(", ")
+    )
+});
+
+pub(super) static SELECT_WITH_PK: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT pk, id, created_at, {} FROM clients",
         DATA_COLUMNS.join(", ")
     )
 });
@@ -111,6 +120,15 @@ pub(super) struct ClientRow {
     backchannel_logout_session_required: bool,
     metadata: Option<String>,
     updated_at: i64,
+    skip_consent: bool,
+    skip_logout_consent: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ClientRowWithPk {
+    #[sqlx(flatten)]
+    pub(super) row: ClientRow,
+    pub(super) pk: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -168,6 +186,8 @@ impl ClientRow {
             metadata: opt("metadata", self.metadata)?,
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
+            skip_consent: self.skip_consent,
+            skip_logout_consent: self.skip_logout_consent,
         })
     }
 }
@@ -207,7 +227,7 @@ impl Values {
     }
 }
 
-/// Binds the data columns (`$4..$33`) in `DATA_COLUMNS` order.
+/// Binds the data columns (`$4..$35`) in `DATA_COLUMNS` order.
 macro_rules! bind_data {
     ($q:expr, $c:expr, $v:expr) => {
         $q.bind(&$c.client_name)
@@ -240,6 +260,8 @@ macro_rules! bind_data {
             .bind($c.backchannel_logout_session_required)
             .bind(&$v.metadata)
             .bind($v.updated_at)
+            .bind($c.skip_consent)
+            .bind($c.skip_logout_consent)
     };
 }
 pub(super) use bind_data;

@@ -13,7 +13,7 @@ const TABLE: RequestTable = RequestTable {
 const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, requested_scope, \
     requested_audience, request_url, login_challenge, login_session_id, acr, amr, context, oidc_context, \
     force_subject_identifier, authenticated_at, requested_at, handled_at, error, grant_scope, grant_audience, \
-    session_access_token, session_id_token, remember, remember_for, was_used";
+    session_access_token, session_id_token, remember, remember_for, was_used, granted_context";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -44,6 +44,7 @@ struct Row {
     remember: bool,
     remember_for: i64,
     was_used: bool,
+    granted_context: Option<String>,
 }
 
 impl Row {
@@ -62,6 +63,7 @@ impl Row {
                 session_id_token: from_json(&self.session_id_token, "consent session")?,
                 remember: self.remember,
                 remember_for: self.remember_for,
+                context: opt_from_json(&self.granted_context, "consent granted_context")?,
             },
             challenge: self.challenge,
             challenge_value: self.challenge_value,
@@ -148,7 +150,8 @@ impl Store {
             sqlx::query(
                 "UPDATE flow_consent_requests SET challenge_value = $2, verifier = $3, handled_at = $4, error = $5, \
                  grant_scope = $6, grant_audience = $7, session_access_token = $8, session_id_token = $9, \
-                 remember = $10, remember_for = $11 WHERE challenge = $1 AND handled_at IS NULL",
+                 remember = $10, remember_for = $11, granted_context = $12 \
+                 WHERE challenge = $1 AND handled_at IS NULL",
             )
             .bind(challenge)
             .bind(challenge_value)
@@ -161,6 +164,7 @@ impl Store {
             .bind(to_json(&a.session_id_token))
             .bind(a.remember)
             .bind(a.remember_for)
+            .bind(a.context.as_ref().map(to_json))
             .execute(p)
             .await?
             .rows_affected()

@@ -1,5 +1,6 @@
 //! `/oauth2/auth/sessions/consent` (list, revoke) and `/oauth2/auth/sessions/login`
-//! (end every login session of a subject), also under `/admin`.
+//! (end every login session of a subject; under `/admin` also one session by `sid`),
+//! also under `/admin`.
 
 use super::views;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
@@ -84,6 +85,8 @@ async fn revoke_consent(State(flow): State<Flow>, uri: Uri) -> Result<Response, 
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// Hydra 1.9.2 takes `subject`; v2 takes `subject` or `sid` (one session, with
+/// back-channel logout; it wins when both are given, as in Hydra).
 async fn revoke_login(
     State(flow): State<Flow>,
     Now(now): Now,
@@ -91,12 +94,19 @@ async fn revoke_login(
 ) -> Result<Response, ApiError> {
     let q = query_values(&uri);
     let subject = first(&q, "subject");
-    // Hydra v2: `sid` ends that one session, with back-channel logout; `subject` ends
-    // all of the subject's sessions, without. Hydra 1.9.2 knows only `subject`.
     let sid = first(&q, "sid");
-    if uri.path().starts_with("/admin/") && !sid.is_empty() {
-        flow.end_login_session(&sid, now).await?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
+    if views::Api::of(&uri) == views::Api::Admin {
+        if !sid.is_empty() {
+            flow.end_login_session(&sid, now).await?;
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        if subject.is_empty() {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Either 'subject' or 'sid' query parameters need to be defined.",
+            ));
+        }
     }
     if subject.is_empty() {
         return Err(missing("subject"));

@@ -5,7 +5,7 @@
 //! generated SDKs of that version refuse any field their model does not know (the Python
 //! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
 //! Hydra v2 has (`amr` and `consent_request_id` on consent; the logout `challenge`,
-//! `client`, `requested_at` and `expires_at`).
+//! `client`, `requested_at` and `expires_at`; the client's `skip_consent`).
 
 use crate::clock::rfc3339;
 use crate::model::flow::{ConsentRequest, LoginRequest, LogoutRequest};
@@ -13,8 +13,8 @@ use crate::model::Client;
 use serde_json::{json, Value};
 
 /// `challenge` is the value the caller presented (only its signature is stored).
-pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client) -> Value {
-    json!({
+pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client, api: Api) -> Value {
+    let mut v = json!({
         "challenge": challenge,
         "requested_scope": r.requested_scope,
         "requested_access_token_audience": r.requested_audience,
@@ -24,7 +24,11 @@ pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client) -> Valu
         "client": client,
         "request_url": r.request_url,
         "session_id": r.session_id,
-    })
+    });
+    if api == Api::Admin {
+        v["client"]["skip_consent"] = json!(client.skip_consent);
+    }
+    v
 }
 
 /// Which API a view is rendered for: Hydra 1.9.2's paths or the newer `/admin/...` ones.
@@ -36,7 +40,7 @@ pub enum Api {
 
 impl Api {
     pub fn of(uri: &axum::http::Uri) -> Self {
-        if uri.path().starts_with("/admin/") {
+        if crate::http::is_v2_path(uri.path()) {
             Api::Admin
         } else {
             Api::Hydra1
@@ -60,6 +64,7 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api
         "context": r.context,
     });
     if api == Api::Admin {
+        v["client"]["skip_consent"] = json!(client.skip_consent);
         v["amr"] = json!(r.amr);
         v["consent_request_id"] = json!(consent_request_id(r));
     }
@@ -114,6 +119,8 @@ pub fn previous_consent_session(r: &ConsentRequest, client: &Client, api: Api) -
     });
     if api == Api::Admin {
         v["consent_request_id"] = json!(consent_request_id(r));
+        // v2 shows the flow's context: the consent app's if it gave one, else the login's.
+        v["context"] = a.context.clone().unwrap_or_else(|| r.context.clone());
     }
     v
 }
