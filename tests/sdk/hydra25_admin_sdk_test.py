@@ -125,6 +125,23 @@ def clients():
         u = oauth2.set_o_auth2_client(cid, c)
         ensure(u.client_name == "SDK v2 renamed", f"{u.client_name}")
 
+    def patch():
+        c = oauth2.patch_o_auth2_client(
+            cid,
+            [
+                hydra.JsonPatch(op="replace", path="/client_name", value="SDK v2 patched"),
+                hydra.JsonPatch(op="add", path="/skip_consent", value=False),
+            ],
+        )
+        ensure(c.client_name == "SDK v2 patched" and c.skip_consent is False, f"{c}")
+        e = expect_status(
+            400,
+            lambda: oauth2.patch_o_auth2_client(
+                cid, [hydra.JsonPatch(op="replace", path="/redirect_uris", value=["not a uri"])]
+            ),
+        )
+        ensure("redirect" in (e.body or ""), f"names the field: {e.body}")
+
     def delete():
         oauth2.delete_o_auth2_client(f"{cid}-more-0")
         expect_status(404, lambda: oauth2.get_o_auth2_client(f"{cid}-more-0"))
@@ -133,6 +150,7 @@ def clients():
     check("get_o_auth2_client (and 404)", get)
     check("list_o_auth2_clients with page_size and page_token", list_pages)
     check("set_o_auth2_client", update)
+    check("patch_o_auth2_client (and a patch PUT would refuse)", patch)
     check("delete_o_auth2_client", delete)
     return cid
 
@@ -193,6 +211,7 @@ def flow(cid):
         f["login"] = param(follow(browser, start), "login_challenge")
         lr = oauth2.get_o_auth2_login_request(f["login"])
         ensure(lr.client.client_id == cid and lr.skip is False, f"{lr}")
+        f["sid"] = lr.session_id
         done = oauth2.accept_o_auth2_login_request(
             f["login"],
             hydra.AcceptOAuth2LoginRequest(subject=SUBJECT, remember=True, remember_for=3600),
@@ -256,6 +275,8 @@ def flow(cid):
         ensure(done.redirect_to, "redirect_to")
 
     def revoke_logins():
+        # One session by its id (with back-channel logout), then every one of the subject.
+        oauth2.revoke_o_auth2_login_sessions(sid=f["sid"])
         oauth2.revoke_o_auth2_login_sessions(subject=SUBJECT)
 
     def delete_tokens():
@@ -273,7 +294,7 @@ def flow(cid):
     check("list_o_auth2_consent_sessions", sessions)
     check("revoke_o_auth2_consent_sessions by consent_request_id", revoke_one_consent)
     check("logout request: get, accept", logout)
-    check("revoke_o_auth2_login_sessions by subject", revoke_logins)
+    check("revoke_o_auth2_login_sessions by sid and by subject", revoke_logins)
     check("delete_o_auth2_token", delete_tokens)
 
 
