@@ -16,13 +16,9 @@ pub fn request_span<B>(req: &Request<B>) -> Span {
         .extensions()
         .get::<MatchedPath>()
         .map(MatchedPath::as_str);
-    let name = match route {
-        Some(route) => format!("{method} {route}"),
-        None => method.to_string(),
-    };
     let span = tracing::info_span!(
         "http",
-        otel.name = %name,
+        otel.name = Empty,
         otel.kind = "server",
         otel.status_code = Empty,
         http.request.method = %method,
@@ -30,7 +26,14 @@ pub fn request_span<B>(req: &Request<B>) -> Span {
         url.path = %req.uri().path(),
         http.response.status_code = Empty,
     );
-    crate::telemetry::continue_trace(&span, req.headers());
+    // The exported span's name, built only when spans are exported (a hot path).
+    if crate::telemetry::enabled() {
+        match route {
+            Some(route) => span.record("otel.name", format!("{method} {route}")),
+            None => span.record("otel.name", method),
+        };
+        crate::telemetry::continue_trace(&span, req.headers());
+    }
     span
 }
 
