@@ -229,11 +229,13 @@ fn who(run: &Run) -> &'static str {
     }
 }
 
-/// Where the Hydra specs are: `SPEC_DIR`, else `../shared/spec` beside the checkout.
+/// Where the Hydra specs are: `SPEC_DIR`, else the copies in `tests/fuzz/spec` (Ory
+/// Hydra's published API descriptions, Apache-2.0; kept in the repository so that a
+/// clone fuzzes wherever it is checked out).
 fn spec_dir() -> PathBuf {
     std::env::var_os("SPEC_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/spec"))
 }
 
 /// Whether both specs are there; skipped loudly outside CI when not, failed under CI.
