@@ -49,10 +49,7 @@ static V25_PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 const APPS: &str = "http://127.0.0.1:9";
 
 async fn the_hydra_1_9_2_python_sdk_works_unchanged(backend: Backend) {
-    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V1, &V1_PYTHON))
-        .await
-        .unwrap()
-    else {
+    let Some(python) = python_for(&V1, &V1_PYTHON).await else {
         return;
     };
     let app = app_or_skip!(backend, |s| {
@@ -60,31 +57,11 @@ async fn the_hydra_1_9_2_python_sdk_works_unchanged(backend: Backend) {
         s.urls.consent = Some(format!("{APPS}/consent"));
         s.urls.logout = Some(format!("{APPS}/logout"));
     });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra_sdk_test.py");
-    let out = tokio::process::Command::new(&python)
-        .arg(&script)
-        .env("PORTCULLIS_ADMIN_URL", &app.admin)
-        .env("PORTCULLIS_PUBLIC_URL", &app.public)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .await
-        .expect("run the SDK script");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
-    assert!(
-        out.status.success(),
-        "the Hydra 1.9.2 SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
-    assert!(stdout.contains("all SDK checks passed"), "{stdout}");
+    run_script(&python, "tests/sdk/hydra_sdk_test.py", &app, backend).await;
 }
 
 async fn the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis(backend: Backend) {
-    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V25, &V25_PYTHON))
-        .await
-        .unwrap()
-    else {
+    let Some(python) = python_for(&V25, &V25_PYTHON).await else {
         return;
     };
     let app = app_or_skip!(backend, |s| {
@@ -94,8 +71,43 @@ async fn the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis
         s.urls.device.success = Some(format!("{APPS}/device/done"));
         s.oidc.dynamic_client_registration.enabled = true;
     });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra25_sdk_test.py");
-    let out = tokio::process::Command::new(&python)
+    run_script(&python, "tests/sdk/hydra25_sdk_test.py", &app, backend).await;
+}
+
+/// `tests/sdk/hydra25_admin_sdk_test.py`: clients (with keyset pages and PATCH), v2
+/// keys, the login/consent/logout requests with 410 Gone, consent revocation by
+/// `consent_request_id`, introspection, token deletion, discovery and the JWKS.
+async fn the_hydra_25_4_python_sdk_works_on_the_admin_paths(backend: Backend) {
+    let Some(python) = python_for(&V25, &V25_PYTHON).await else {
+        return;
+    };
+    let app = app_or_skip!(backend, |s| {
+        s.urls.login = Some(format!("{APPS}/login"));
+        s.urls.consent = Some(format!("{APPS}/consent"));
+        s.urls.logout = Some(format!("{APPS}/logout"));
+    });
+    run_script(
+        &python,
+        "tests/sdk/hydra25_admin_sdk_test.py",
+        &app,
+        backend,
+    )
+    .await;
+}
+
+async fn python_for(
+    pin: &'static Pin,
+    cell: &'static OnceLock<Result<PathBuf, String>>,
+) -> Option<PathBuf> {
+    tokio::task::spawn_blocking(move || sdk_python(pin, cell))
+        .await
+        .unwrap()
+}
+
+/// Runs one SDK script against `app`; it must exit 0 having printed its last line.
+async fn run_script(python: &Path, script: &str, app: &helpers::TestApp, backend: Backend) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    let out = tokio::process::Command::new(python)
         .arg(&script)
         .env("PORTCULLIS_ADMIN_URL", &app.admin)
         .env("PORTCULLIS_PUBLIC_URL", &app.public)
@@ -109,42 +121,8 @@ async fn the_hydra_25_4_python_sdk_drives_the_device_trust_and_registration_apis
     eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
     assert!(
         out.status.success(),
-        "the Hydra 25.4 SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
-    assert!(stdout.contains("all SDK checks passed"), "{stdout}");
-}
-
-/// `tests/sdk/hydra25_admin_sdk_test.py`: clients (with keyset pages), v2 keys, the
-/// login/consent/logout requests with 410 Gone, consent revocation by
-/// `consent_request_id`, introspection, token deletion, discovery and the JWKS.
-async fn the_hydra_25_4_python_sdk_works_on_the_admin_paths(backend: Backend) {
-    let Some(python) = tokio::task::spawn_blocking(|| sdk_python(&V25, &V25_PYTHON))
-        .await
-        .unwrap()
-    else {
-        return;
-    };
-    let app = app_or_skip!(backend, |s| {
-        s.urls.login = Some(format!("{APPS}/login"));
-        s.urls.consent = Some(format!("{APPS}/consent"));
-        s.urls.logout = Some(format!("{APPS}/logout"));
-    });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/hydra25_admin_sdk_test.py");
-    let out = tokio::process::Command::new(&python)
-        .arg(&script)
-        .env("PORTCULLIS_ADMIN_URL", &app.admin)
-        .env("PORTCULLIS_PUBLIC_URL", &app.public)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .await
-        .expect("run the SDK script");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    eprintln!("--- {backend:?}: {}\n{stdout}{stderr}", script.display());
-    assert!(
-        out.status.success(),
-        "the Hydra 25.4 admin SDK script failed on {backend:?} ({}):\n{stdout}\n{stderr}",
+        "{} failed on {backend:?} ({}):\n{stdout}\n{stderr}",
+        script.display(),
         out.status
     );
     assert!(stdout.contains("all SDK checks passed"), "{stdout}");
