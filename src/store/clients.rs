@@ -47,20 +47,31 @@ impl Store {
         row.map(ClientRow::into_client).transpose()
     }
 
-    /// The client and its secret hash in one query: the token endpoint's hot path.
+    /// The client and its secret hash in one query: the token endpoint's hot path, so
+    /// it is served from the cache when it can be.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_client_with_secret_hash", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_client_with_secret_hash(
         &self,
         id: &str,
     ) -> StoreResult<Option<(Client, Option<String>)>> {
+        let caches = self.caches();
+        if let Some(hit) = caches.get_client(id) {
+            return Ok(Some(hit));
+        }
+        let generation = caches.clients.generation();
         let row: Option<ClientRowWithHash> = with_pool!(self, |p| {
             sqlx::query_as(&SELECT_WITH_HASH)
                 .bind(id)
                 .fetch_optional(p)
                 .await?
         });
-        row.map(|r| Ok((r.row.into_client()?, r.secret_hash)))
-            .transpose()
+        let found = row
+            .map(|r| StoreResult::Ok((r.row.into_client()?, r.secret_hash)))
+            .transpose()?;
+        if let (Some(f), true) = (&found, caches.enabled()) {
+            caches.clients.fill(id.to_string(), f.clone(), generation);
+        }
+        Ok(found)
     }
 
     /// Replaces every field but `client_id` and `created_at`; `false` if there is no such
@@ -80,6 +91,7 @@ impl Store {
                 .bind(new_hash);
             bind_data!(q, c, v).execute(p).await?.rows_affected()
         });
+        self.clients_changed().await;
         Ok(done > 0)
     }
 
@@ -93,6 +105,9 @@ impl Store {
                 .await?
                 .rows_affected()
         });
+        // Its tokens went with it (ON DELETE CASCADE).
+        self.clients_changed().await;
+        self.tokens_changed().await;
         Ok(done > 0)
     }
 

@@ -26,6 +26,8 @@ pub struct PoolOptions {
     pub min_connections: u32,
     pub max_lifetime: Option<Duration>,
     pub acquire_timeout: Duration,
+    /// The in-process read cache beside the pool (`store/cache.rs`).
+    pub cache: super::CacheOptions,
 }
 
 impl Default for PoolOptions {
@@ -35,6 +37,7 @@ impl Default for PoolOptions {
             min_connections: 0,
             max_lifetime: Some(Duration::from_secs(30 * 60)),
             acquire_timeout: Duration::from_secs(5),
+            cache: Default::default(),
         }
     }
 }
@@ -84,6 +87,17 @@ impl Dsn {
                 }
                 "connect_timeout" => {
                     pool.acquire_timeout = crate::config::parse_duration(&v)
+                        .map_err(|e| bad(&format!("is invalid: {e}")))?;
+                }
+                // The in-process read cache (store/cache.rs); 0 entries turns it off.
+                "cache_tokens" => {
+                    pool.cache.tokens = v.parse().map_err(|_| bad("is not a whole number"))?;
+                }
+                "cache_clients" => {
+                    pool.cache.clients = v.parse().map_err(|_| bad("is not a whole number"))?;
+                }
+                "cache_ttl" => {
+                    pool.cache.ttl = crate::config::parse_duration(&v)
                         .map_err(|e| bad(&format!("is invalid: {e}")))?;
                 }
                 _ => keep.push((k.into_owned(), v.into_owned())),
@@ -145,6 +159,23 @@ mod tests {
         assert_eq!(d.pool.max_connections, 7);
         assert_eq!(d.pool.min_connections, 2);
         assert_eq!(d.pool.max_lifetime, Some(Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn reads_the_cache_parameters() {
+        let d = Dsn::parse("postgres://u@h/db?cache_tokens=0&cache_clients=9&cache_ttl=250ms&x=1")
+            .unwrap();
+        assert_eq!(d.pool.cache.tokens, 0);
+        assert_eq!(d.pool.cache.clients, 9);
+        assert_eq!(d.pool.cache.ttl, Duration::from_millis(250));
+        assert_eq!(
+            d.backend,
+            Backend::Postgres {
+                url: "postgres://u@h/db?x=1".into()
+            }
+        );
+        assert!(Dsn::parse("memory").unwrap().pool.cache.tokens > 0);
+        assert!(Dsn::parse("postgres://u@h/db?cache_tokens=lots").is_err());
     }
 
     #[test]

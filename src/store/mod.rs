@@ -8,6 +8,7 @@
 //! Single-use values (codes, refresh tokens, challenges) are consumed with one
 //! conditional `UPDATE … RETURNING`, which is atomic on both backends without row locks.
 
+mod cache;
 mod clients;
 mod device;
 mod device_requests;
@@ -15,12 +16,14 @@ mod dsn;
 mod flows;
 mod identity;
 mod keys;
+mod listen;
 mod meta;
 mod registrations;
 mod tokens;
 mod trust;
 mod users;
 
+pub use cache::CacheOptions;
 pub use clients::HashUpdate;
 pub use device_requests::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
@@ -31,6 +34,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -43,6 +47,24 @@ pub(crate) enum Pool {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    shared: Arc<Shared>,
+}
+
+/// What every clone of a store shares besides the pool.
+struct Shared {
+    caches: Arc<cache::Caches>,
+    writer: tokens::BatchWriter,
+    /// PostgreSQL: the invalidation listener's own pool (closed with the store).
+    listener: Option<PgPool>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(p) = &self.listener {
+            // Marks the pool closed at once, which ends the listener task.
+            drop(p.close());
+        }
+    }
 }
 
 impl Store {
@@ -216,7 +238,64 @@ impl Store {
                 Pool::Sqlite(pool)
             }
         };
-        Ok(Store { pool })
+        Store::assemble(pool, dsn)
+    }
+
+    /// Starts what a store runs beside its pool: the token batch writer and, on
+    /// PostgreSQL, the cache invalidation listener (the cache stays off until it is
+    /// subscribed).
+    fn assemble(pool: Pool, dsn: &Dsn) -> StoreResult<Store> {
+        let opts = dsn.pool.cache;
+        let (caches, listener) = match &dsn.backend {
+            Backend::Postgres { url } => {
+                let caches = Arc::new(cache::Caches::new(opts, false));
+                let lp = listen::pool(url)?;
+                listen::spawn(lp.clone(), Arc::downgrade(&caches));
+                (caches, Some(lp))
+            }
+            _ => (Arc::new(cache::Caches::new(opts, true)), None),
+        };
+        let writer = tokens::BatchWriter::start(pool.clone());
+        Ok(Store {
+            pool,
+            shared: Arc::new(Shared {
+                caches,
+                writer,
+                listener,
+            }),
+        })
+    }
+
+    pub(crate) fn caches(&self) -> &cache::Caches {
+        &self.shared.caches
+    }
+
+    /// Forgets cached token rows here and tells the other replicas to do the same. Call
+    /// after the change committed, before answering.
+    pub(crate) async fn tokens_changed(&self) {
+        self.caches().tokens.invalidate();
+        self.notify(listen::TOKENS).await;
+    }
+
+    /// [`Self::tokens_changed`] for clients.
+    pub(crate) async fn clients_changed(&self) {
+        self.caches().clients.invalidate();
+        self.notify(listen::CLIENTS).await;
+    }
+
+    async fn notify(&self, what: &str) {
+        if let Pool::Postgres(p) = &self.pool {
+            let sent = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(listen::CHANNEL)
+                .bind(what)
+                .execute(p)
+                .await;
+            if let Err(e) = sent {
+                // The others' listeners lose their connection in an outage and empty
+                // their caches; otherwise the TTL bounds how long they may lag.
+                tracing::warn!(error = %e, "could not notify other replicas of a change");
+            }
+        }
     }
 
     /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so
@@ -254,6 +333,9 @@ impl Store {
 
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db close", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn close(&self) {
+        if let Some(l) = &self.shared.listener {
+            l.close().await;
+        }
         with_pool!(self, |p| p.close().await)
     }
 }

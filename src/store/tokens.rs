@@ -63,8 +63,12 @@ macro_rules! insert_token {
 }
 
 // After the macro, so that these files can use it.
+mod batch;
 mod codes;
 mod maintenance;
+
+use super::cache::TokenTable;
+pub(crate) use batch::BatchWriter;
 
 /// How a single-use value is redeemed: the statement that takes it (an `UPDATE …
 /// RETURNING` that only matches an unused value), the query that finds its grant when it
@@ -116,6 +120,9 @@ impl Store {
                             insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
                         }
                         tx.commit().await?;
+                        if how.replaces_access_tokens {
+                            self.tokens_changed().await;
+                        }
                         Some(Exchange::Done(new.out))
                     }
                 },
@@ -136,6 +143,31 @@ impl Store {
 }
 
 impl Store {
+    /// A token row from the cache, or read (and remembered) under the current generation.
+    async fn cached_token(
+        &self,
+        table: TokenTable,
+        signature: &str,
+        sql: impl FnOnce() -> String,
+    ) -> StoreResult<Option<TokenRow>> {
+        let caches = self.caches();
+        if let Some(row) = caches.get_token(table, signature) {
+            return Ok(Some(row));
+        }
+        let generation = caches.tokens.generation();
+        let sql = sql();
+        let row = with_pool!(self, |p| sqlx::query_as::<_, TokenRow>(&sql)
+            .bind(signature)
+            .fetch_optional(p)
+            .await?);
+        if let (Some(r), true) = (&row, caches.enabled()) {
+            caches
+                .tokens
+                .fill((table, signature.to_string()), r.clone(), generation);
+        }
+        Ok(row)
+    }
+
     /// Writes an access token and, if given, its refresh token (one transaction).
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db insert_tokens", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn insert_tokens(
@@ -143,38 +175,37 @@ impl Store {
         access: &TokenRow,
         refresh: Option<&TokenRow>,
     ) -> StoreResult<()> {
-        with_pool!(self, |p| {
-            match refresh {
-                None => {
-                    insert_token!(p, "oauth2_access_tokens", access)?;
-                }
-                Some(refresh) => {
-                    let mut tx = p.begin().await?;
-                    insert_token!(&mut *tx, "oauth2_access_tokens", access)?;
-                    insert_token!(&mut *tx, "oauth2_refresh_tokens", refresh)?;
-                    tx.commit().await?;
-                }
-            }
-        });
+        let caches = self.caches();
+        let generation = caches.tokens.generation();
+        self.shared
+            .writer
+            .write(access.clone(), refresh.cloned())
+            .await?;
+        // A client that introspects what it was just given finds it in memory.
+        if caches.enabled() {
+            caches.tokens.fill(
+                (TokenTable::Access, access.signature.clone()),
+                access.clone(),
+                generation,
+            );
+        }
         Ok(())
     }
 
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_access_token", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_access_token(&self, signature: &str) -> StoreResult<Option<TokenRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM oauth2_access_tokens WHERE signature = $1");
-        Ok(with_pool!(self, |p| sqlx::query_as::<_, TokenRow>(&sql)
-            .bind(signature)
-            .fetch_optional(p)
-            .await?))
+        self.cached_token(TokenTable::Access, signature, || {
+            format!("SELECT {COLUMNS} FROM oauth2_access_tokens WHERE signature = $1")
+        })
+        .await
     }
 
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_refresh_token", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_refresh_token(&self, signature: &str) -> StoreResult<Option<TokenRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM oauth2_refresh_tokens WHERE signature = $1");
-        Ok(with_pool!(self, |p| sqlx::query_as::<_, TokenRow>(&sql)
-            .bind(signature)
-            .fetch_optional(p)
-            .await?))
+        self.cached_token(TokenTable::Refresh, signature, || {
+            format!("SELECT {COLUMNS} FROM oauth2_refresh_tokens WHERE signature = $1")
+        })
+        .await
     }
 
     /// Revokes every token of one grant: its access tokens are deleted, its refresh tokens
@@ -196,6 +227,7 @@ impl Store {
             .await?;
             tx.commit().await?;
         });
+        self.tokens_changed().await;
         Ok(())
     }
 
@@ -218,6 +250,7 @@ impl Store {
             .await?;
             tx.commit().await?;
         });
+        self.tokens_changed().await;
         Ok(())
     }
 
@@ -267,6 +300,7 @@ impl Store {
             tx.commit().await?;
             n
         });
+        self.tokens_changed().await;
         Ok(n)
     }
 

@@ -95,6 +95,15 @@ pub fn base_settings(dsn: &str) -> Settings {
     s
 }
 
+/// For a test that changes rows behind the server's back (plain SQL, no notification):
+/// turns off the read cache, which would otherwise serve the old row for up to its TTL.
+pub fn without_cache(s: &mut Settings) {
+    if let Some(dsn) = &mut s.dsn {
+        let sep = if dsn.contains('?') { '&' } else { '?' };
+        dsn.push_str(&format!("{sep}cache_tokens=0&cache_clients=0"));
+    }
+}
+
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, |_| {}).await
 }

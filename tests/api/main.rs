@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_port;
+mod cache;
 mod cli_remote;
 mod clients;
 mod clients_pages;

@@ -336,7 +336,7 @@ async fn jwt_access_tokens_verify_with_the_jwks_and_stay_revocable(backend: Back
 }
 
 async fn an_expired_client_secret_is_refused(backend: Backend) {
-    let app = app_or_skip!(backend);
+    let app = app_or_skip!(backend, crate::helpers::without_cache);
     let (id, secret) = full_client(&app, "svc", json!({})).await;
     assert_eq!(client_credentials(&app, &id, &secret, "").await.status, 200);
     execute(

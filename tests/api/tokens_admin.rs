@@ -403,7 +403,7 @@ async fn discovery_documents_advertise_what_works(backend: Backend) {
 }
 
 async fn storage_failures_are_errors_never_inactive_or_revoked(backend: Backend) {
-    let app = app_or_skip!(backend);
+    let app = app_or_skip!(backend, crate::helpers::without_cache);
     let (id, secret) = full_client(&app, "svc", json!({})).await;
     let token = client_credentials(&app, &id, &secret, "").await.body["access_token"]
         .as_str()

@@ -182,12 +182,19 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// A SQLite DSN without the server's own parameters (`cache_tokens=0`, …).
+pub fn sqlite_path(dsn: &str) -> &str {
+    dsn.split('?').next().unwrap_or(dsn)
+}
+
 /// Runs one statement against the app's database.
 pub async fn execute(app: &TestApp, backend: Backend, sql: &str, binds: &[String]) {
     use sqlx::Connection;
     match backend {
         Backend::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&app.dsn).await.unwrap();
+            let mut c = sqlx::SqliteConnection::connect(sqlite_path(&app.dsn))
+                .await
+                .unwrap();
             let mut q = sqlx::query(sql);
             for b in binds {
                 q = q.bind(b);
@@ -211,7 +218,9 @@ pub async fn count(app: &TestApp, backend: Backend, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     match backend {
         Backend::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&app.dsn).await.unwrap();
+            let mut c = sqlx::SqliteConnection::connect(sqlite_path(&app.dsn))
+                .await
+                .unwrap();
             sqlx::query_scalar(&sql).fetch_one(&mut c).await.unwrap()
         }
         Backend::Postgres => {

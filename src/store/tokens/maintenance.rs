@@ -70,6 +70,11 @@ impl Store {
                 total += self.delete_in_batches(sql, cutoff, batch).await?;
             }
         }
+        // Rows that expired are inactive in the cache as well (it checks `expires_at`);
+        // only a cut-off in the future deletes tokens someone may still present.
+        if total > 0 && (access_before > now || refresh_before.is_some_and(|r| r > now)) {
+            self.tokens_changed().await;
+        }
         Ok(total)
     }
 
