@@ -19,11 +19,14 @@
 //!   unkeyed hash of it; the MAC is keyed with a key derived from the system secret, so a
 //!   leaked cache entry alone does not allow offline guessing. (An attacker who can read
 //!   process memory can read `K` and every secret passing through the process anyway.)
-//! * **Secret changes take effect at once, on every replica.** The stored hash is read from
-//!   the database on every request (`Store::get_client_with_secret_hash`, one query), is
+//! * **Secret changes take effect at once here, and within a second on every replica.**
+//!   The stored hash comes with the client (`Store::get_client_with_secret_hash`), is
 //!   part of the MAC input and is compared with the cached one. Setting a new secret
-//!   writes a new hash (fresh salt), so every replica's entry stops matching on its next
-//!   request; a deleted client is never looked up here at all.
+//!   writes a new hash (fresh salt), so an entry stops matching as soon as the store
+//!   answers with the new hash: on this replica at once (the store's client cache is
+//!   invalidated before the update returns), on the others when PostgreSQL's `NOTIFY`
+//!   reaches them, and at worst after the client cache's TTL (`store/cache.rs`). A deleted
+//!   client is never looked up here at all.
 //! * **Failures are never cached**, so a wrong secret always costs a full argon2 run: the
 //!   cache does not make online guessing cheaper, and cache state cannot be probed with
 //!   wrong guesses (a fast answer only ever happens for the correct secret, which the
