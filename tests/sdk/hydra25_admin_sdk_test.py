@@ -142,6 +142,51 @@ def clients():
         )
         ensure("redirect" in (e.body or ""), f"names the field: {e.body}")
 
+    def lifespans():
+        c = oauth2.set_o_auth2_client_lifespans(
+            cid,
+            hydra.OAuth2ClientTokenLifespans(
+                client_credentials_grant_access_token_lifespan="1m",
+                authorization_code_grant_refresh_token_lifespan="1h30m",
+            ),
+        )
+        ensure(c.client_credentials_grant_access_token_lifespan == "1m0s", f"{c}")
+        ensure(c.authorization_code_grant_refresh_token_lifespan == "1h30m0s", f"{c}")
+        ensure(c.implicit_grant_access_token_lifespan is None, f"{c}")
+        ensure(c.client_name == "SDK v2 patched", "other fields kept")
+        token_api = hydra.OAuth2Api(api_client(PUBLIC, username=cid, password=SECRET))
+        t = token_api.oauth2_token_exchange("client_credentials")
+        ensure(t.expires_in == 60, f"expires_in {t.expires_in}")
+        i = oauth2.introspect_o_auth2_token(t.access_token)
+        ensure(i.exp - i.iat == 60, f"exp {i.exp} iat {i.iat}")
+        expect_status(
+            400,
+            lambda: oauth2.set_o_auth2_client_lifespans(
+                cid,
+                hydra.OAuth2ClientTokenLifespans(jwt_bearer_grant_access_token_lifespan="100ms"),
+            ),
+        )
+
+    def access_token_strategy():
+        jid = f"{cid}-jwt"
+        c = oauth2.create_o_auth2_client(
+            hydra.OAuth2Client(
+                client_id=jid,
+                client_secret=SECRET,
+                grant_types=["client_credentials"],
+                access_token_strategy="jwt",
+                client_credentials_grant_access_token_lifespan="2m",
+            )
+        )
+        ensure(c.access_token_strategy == "jwt", f"{c}")
+        ensure(c.client_credentials_grant_access_token_lifespan == "2m0s", f"{c}")
+        ensure(c.client_secret_expires_at == 0, f"{c}")
+        token_api = hydra.OAuth2Api(api_client(PUBLIC, username=jid, password=SECRET))
+        t = token_api.oauth2_token_exchange("client_credentials")
+        ensure(t.access_token.count(".") == 2 and t.expires_in == 120, f"{t}")
+        ensure(oauth2.introspect_o_auth2_token(t.access_token).active is True, "active")
+        oauth2.delete_o_auth2_client(jid)
+
     def delete():
         oauth2.delete_o_auth2_client(f"{cid}-more-0")
         expect_status(404, lambda: oauth2.get_o_auth2_client(f"{cid}-more-0"))
@@ -151,6 +196,8 @@ def clients():
     check("list_o_auth2_clients with page_size and page_token", list_pages)
     check("set_o_auth2_client", update)
     check("patch_o_auth2_client (and a patch PUT would refuse)", patch)
+    check("set_o_auth2_client_lifespans, honoured by client_credentials", lifespans)
+    check("access_token_strategy jwt on one client", access_token_strategy)
     check("delete_o_auth2_client", delete)
     return cid
 

@@ -68,6 +68,9 @@ fn metadata(
     })?;
     c.client_id = String::new();
     c.client_secret = None;
+    // Hydra v2's fields (skip_consent, lifespans, …) are the operator's: the restricted
+    // ones were refused above, and token lifespans a registrant sends are not taken.
+    c = c.with_v2_fields(Default::default());
     if c.scope.trim().is_empty() {
         c.scope = cfg.default_scope.clone();
     }
