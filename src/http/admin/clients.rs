@@ -13,6 +13,7 @@ use crate::model::client::Lifespans;
 use crate::model::{Client, ClientFilter};
 use crate::paths::admin::CLIENTS;
 use crate::service::clients::{ClientError, Clients};
+use crate::service::oauth2::OAuth2;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{MatchedPath, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -75,6 +76,11 @@ struct View {
     client: Client,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     v2: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Only in the answer to a v2 create, as Hydra v2 gives them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_client_uri: Option<String>,
 }
 
 impl View {
@@ -82,6 +88,8 @@ impl View {
         View {
             v2: v2.then(|| client.v2_view()),
             client,
+            registration_access_token: None,
+            registration_client_uri: None,
         }
     }
 }
@@ -91,8 +99,11 @@ fn id_of(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("The client id in the path is malformed: {e}")))
 }
 
+/// On the v2 path the answer also carries a registration access token and URI, as
+/// Hydra v2 gives every client it creates.
 async fn create(
     State(clients): State<Clients>,
+    State(oauth2): State<OAuth2>,
     Now(now): Now,
     path: MatchedPath,
     Json(mut body): Json<Client>,
@@ -108,7 +119,19 @@ async fn create(
         path.as_str(),
         escape_path_segment(&client.client_id)
     );
-    let mut resp = (StatusCode::CREATED, axum::Json(View::of(client, v2))).into_response();
+    let view = if v2 {
+        let r = clients
+            .issue_registration(client, &oauth2.keys, &oauth2.cfg.registration)
+            .await?;
+        View {
+            registration_access_token: r.registration_access_token,
+            registration_client_uri: Some(r.registration_client_uri),
+            ..View::of(r.client, true)
+        }
+    } else {
+        View::of(client, false)
+    };
+    let mut resp = (StatusCode::CREATED, axum::Json(view)).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }

@@ -157,6 +157,19 @@ impl Clients {
         Ok(self.delete(id).await?)
     }
 
+    /// Hydra v2 gives every client it creates, on `/admin/clients` too, a registration
+    /// access token and the URI to manage the client with (RFC 7592; usable while
+    /// registration is enabled). Issues (or replaces) client `id`'s token.
+    pub async fn issue_registration(
+        &self,
+        client: Client,
+        keys: &SystemKeys,
+        cfg: &RegistrationConfig,
+    ) -> Result<Registered, ClientError> {
+        let token = self.new_registration_token(&client.client_id, keys).await?;
+        Ok(registered(client, Some(token), cfg))
+    }
+
     async fn new_registration_token(
         &self,
         id: &str,
