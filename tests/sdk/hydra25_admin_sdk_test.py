@@ -96,6 +96,8 @@ def clients():
         )
         ensure(c.client_id == cid and c.client_secret == SECRET, f"created {c.client_id}")
         ensure(c.created_at is not None, "created_at")
+        ensure(c.registration_access_token, "registration_access_token")
+        ensure(c.registration_client_uri.endswith(f"/oauth2/register/{cid}"), "registration_client_uri")
 
     def get():
         c = oauth2.get_o_auth2_client(cid)
@@ -307,6 +309,13 @@ def flow(cid):
         s = oauth2.list_o_auth2_consent_sessions(SUBJECT)
         ensure(len(s) == 1 and s[0].consent_request.client.client_id == cid, f"{s}")
         f["consent_request_id"] = s[0].consent_request_id
+        page = oauth2.list_o_auth2_consent_sessions_with_http_info(
+            SUBJECT, page_size=1, login_session_id=f["sid"]
+        )
+        link = {k.lower(): v for k, v in (page.headers or {}).items()}.get("link", "")
+        ensure(len(page.data) == 1 and 'rel="first"' in link, f"{page.data} {link}")
+        other = oauth2.list_o_auth2_consent_sessions(SUBJECT, login_session_id=f"other-{RUN}")
+        ensure(other == [], f"filtered by login_session_id: {other}")
 
     def revoke_one_consent():
         ensure(f["consent_request_id"], "consent_request_id listed")
@@ -338,7 +347,7 @@ def flow(cid):
     check("oauth2_token_exchange (authorization_code)", exchange)
     check("introspect_o_auth2_token", introspect)
     check("get_oidc_user_info", userinfo)
-    check("list_o_auth2_consent_sessions", sessions)
+    check("list_o_auth2_consent_sessions (page_size, login_session_id)", sessions)
     check("revoke_o_auth2_consent_sessions by consent_request_id", revoke_one_consent)
     check("logout request: get, accept", logout)
     check("revoke_o_auth2_login_sessions by sid and by subject", revoke_logins)
