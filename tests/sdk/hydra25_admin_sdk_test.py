@@ -143,6 +143,14 @@ def clients():
             ),
         )
         ensure("redirect" in (e.body or ""), f"names the field: {e.body}")
+        # A 404 here the SDK decodes as its ErrorOAuth2 model (extra fields allowed).
+        e = expect_status(
+            404,
+            lambda: oauth2.patch_o_auth2_client(
+                f"missing-{RUN}", [hydra.JsonPatch(op="replace", path="/client_name", value="x")]
+            ),
+        )
+        ensure(isinstance(e.data, hydra.ErrorOAuth2) and e.data.error, f"decoded {e.data!r}")
 
     def lifespans():
         c = oauth2.set_o_auth2_client_lifespans(
