@@ -11,7 +11,11 @@
 //! `encoding/json` (and therefore Hydra) treats it; unknown fields are ignored.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+pub mod lifespans;
+
+pub use lifespans::{Lifespans, LIFESPAN_FIELDS};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -97,13 +101,23 @@ pub struct Client {
     /// logout app. Read and shown like `skip_consent`.
     #[serde(skip_serializing, deserialize_with = "null_as_default")]
     pub skip_logout_consent: bool,
+    /// Hydra v2's `access_token_strategy` (`jwt` or `opaque`); `None` (or `""` on the way
+    /// in) = the global `strategies.access_token`. Read and shown like `skip_consent`.
+    #[serde(skip_serializing)]
+    pub access_token_strategy: Option<String>,
+    /// Hydra v2's `*_lifespan` fields: read from a request body, shown on the v2 paths
+    /// only (see [`Client::v2_view`]).
+    #[serde(flatten)]
+    pub lifespans: Lifespans,
 }
 
 /// Hydra v2's client fields that Portcullis serves and the 1.9.2 shape lacks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct V2Fields {
     pub skip_consent: bool,
     pub skip_logout_consent: bool,
+    pub access_token_strategy: Option<String>,
+    pub lifespans: Lifespans,
 }
 
 impl Client {
@@ -111,6 +125,8 @@ impl Client {
         V2Fields {
             skip_consent: self.skip_consent,
             skip_logout_consent: self.skip_logout_consent,
+            access_token_strategy: self.access_token_strategy.clone(),
+            lifespans: self.lifespans,
         }
     }
 
@@ -118,8 +134,27 @@ impl Client {
         Client {
             skip_consent: v2.skip_consent,
             skip_logout_consent: v2.skip_logout_consent,
+            access_token_strategy: v2.access_token_strategy,
+            lifespans: v2.lifespans,
             ..self
         }
+    }
+
+    /// The v2 fields as the `/admin` API shows them, to add to the 1.9.2 shape:
+    /// `access_token_strategy` only when set (Hydra omits it when empty), each lifespan
+    /// as a Go duration or `null`.
+    pub fn v2_view(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("skip_consent".into(), self.skip_consent.into());
+        m.insert(
+            "skip_logout_consent".into(),
+            self.skip_logout_consent.into(),
+        );
+        if let Some(s) = &self.access_token_strategy {
+            m.insert("access_token_strategy".into(), s.clone().into());
+        }
+        m.extend(self.lifespans.to_api());
+        m
     }
 
     /// The client's scopes as a list.
@@ -170,6 +205,30 @@ mod tests {
         let out = serde_json::to_value(Client::default()).unwrap();
         assert!(out.get("jwks").is_none() && out.get("metadata").is_none());
         assert_eq!(out["redirect_uris"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn v2_fields_are_read_but_not_written() {
+        let c: Client = serde_json::from_str(
+            r#"{"client_id":"a","access_token_strategy":"jwt","client_credentials_grant_access_token_lifespan":"1m"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.access_token_strategy.as_deref(), Some("jwt"));
+        assert_eq!(
+            c.lifespans.seconds("client_credentials", "access"),
+            Some(60)
+        );
+        let out = serde_json::to_value(&c).unwrap();
+        assert!(out.get("access_token_strategy").is_none(), "{out}");
+        assert!(
+            out.get("client_credentials_grant_access_token_lifespan")
+                .is_none(),
+            "{out}"
+        );
+        let v2 = c.v2_view();
+        assert_eq!(v2["client_credentials_grant_access_token_lifespan"], "1m0s");
+        assert_eq!(v2["access_token_strategy"], "jwt");
+        assert_eq!(v2["implicit_grant_access_token_lifespan"], Value::Null);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod form;
 pub mod grant;
 pub mod id_token;
 pub mod json_patch;
+pub mod lifespan;
 pub mod pkce;
 #[cfg(test)]
 mod props;

@@ -20,6 +20,7 @@ on_both_backends!(
     response_type_code_id_token_token_carries_both_hashes,
     revoking_consent_revokes_the_tokens_of_the_authorization_endpoint,
     jwt_access_tokens_from_the_authorization_endpoint_match_at_hash_and_introspect,
+    the_authorization_endpoint_uses_the_implicit_lifespans_and_the_code_its_own,
 );
 
 async fn response_type_token_returns_an_introspectable_access_token_in_the_fragment(
@@ -175,4 +176,40 @@ async fn jwt_access_tokens_from_the_authorization_endpoint_match_at_hash_and_int
     let c = id_token(&app, &f["id_token"]).await;
     assert_eq!(c["at_hash"], half_hash(at));
     assert_usable(&app, at).await;
+}
+
+/// Hydra v2's client lifespans: tokens in the fragment live for the `implicit_grant_*`
+/// ones, those from the hybrid code for the `authorization_code_grant_*` ones.
+async fn the_authorization_endpoint_uses_the_implicit_lifespans_and_the_code_its_own(
+    backend: Backend,
+) {
+    let app = app_or_skip!(backend);
+    implicit_client(&app, "app", json!({})).await;
+    let set = crate::flow_support::admin(
+        &app,
+        Method::PUT,
+        "/admin/clients/app/lifespans",
+        Some(json!({
+            "implicit_grant_access_token_lifespan": "4m",
+            "implicit_grant_id_token_lifespan": "2m",
+            "authorization_code_grant_access_token_lifespan": "7m",
+        })),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    let r = authorize(&app, &url(&app, "app", "code id_token token", ""), grant()).await;
+    let f = fragment(&r);
+    assert_eq!(f["expires_in"], "240");
+    let lifetime = |c: &serde_json::Value| c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap();
+    assert_eq!(lifetime(&id_token(&app, &f["id_token"]).await), 120);
+    assert_eq!(
+        lifetime(&introspect(&app, &f["access_token"], None).await.body),
+        240
+    );
+    let a = redeem(&app, &f["code"]).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["expires_in"], 420);
+    // The code grant sets no ID token lifespan: the server's TTL (1h).
+    let c = verify_jwt(&app, a.body["id_token"].as_str().unwrap(), Some("app")).await;
+    assert_eq!(lifetime(&c), 3600);
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 on_both_backends!(
     registration_is_off_unless_enabled,
+    a_v2_admin_create_answers_a_registration_token_and_uri,
     a_client_registers_reads_updates_and_deletes_itself_with_its_token,
     restricted_fields_and_wrong_tokens_are_refused,
 );
@@ -266,4 +267,54 @@ async fn restricted_fields_and_wrong_tokens_are_refused(backend: Backend) {
     )
     .await;
     assert_eq!(status, 400);
+}
+
+/// Hydra v2 gives every client created on `/admin/clients` a registration access token
+/// and URI (in that answer only); the 1.9.2 path does not.
+async fn a_v2_admin_create_answers_a_registration_token_and_uri(backend: Backend) {
+    let app = app_or_skip!(backend, enable);
+    let create = |path: &'static str, id: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .http
+                .post(app.admin_url(path))
+                .json(&json!({"client_id": id, "redirect_uris": ["https://app.example/cb"]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let c = create("/admin/clients", "v2-made").await;
+    assert_eq!(
+        c["registration_client_uri"],
+        app.public_url("/oauth2/register/v2-made")
+    );
+    let token = c["registration_access_token"].as_str().unwrap().to_string();
+    let (status, read) = send(
+        &app,
+        reqwest::Method::GET,
+        "/oauth2/register/v2-made",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["client_id"], "v2-made");
+    let got: Value = app
+        .http
+        .get(app.admin_url("/admin/clients/v2-made"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(got.get("registration_access_token").is_none(), "{got}");
+    assert!(got.get("registration_client_uri").is_none(), "{got}");
+    let old = create("/clients", "old-made").await;
+    assert!(old.get("registration_access_token").is_none(), "{old}");
+    assert!(old.get("registration_client_uri").is_none(), "{old}");
 }

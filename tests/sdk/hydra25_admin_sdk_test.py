@@ -96,6 +96,8 @@ def clients():
         )
         ensure(c.client_id == cid and c.client_secret == SECRET, f"created {c.client_id}")
         ensure(c.created_at is not None, "created_at")
+        ensure(c.registration_access_token, "registration_access_token")
+        ensure(c.registration_client_uri.endswith(f"/oauth2/register/{cid}"), "registration_client_uri")
 
     def get():
         c = oauth2.get_o_auth2_client(cid)
@@ -141,6 +143,59 @@ def clients():
             ),
         )
         ensure("redirect" in (e.body or ""), f"names the field: {e.body}")
+        # A 404 here the SDK decodes as its ErrorOAuth2 model (extra fields allowed).
+        e = expect_status(
+            404,
+            lambda: oauth2.patch_o_auth2_client(
+                f"missing-{RUN}", [hydra.JsonPatch(op="replace", path="/client_name", value="x")]
+            ),
+        )
+        ensure(isinstance(e.data, hydra.ErrorOAuth2) and e.data.error, f"decoded {e.data!r}")
+
+    def lifespans():
+        c = oauth2.set_o_auth2_client_lifespans(
+            cid,
+            hydra.OAuth2ClientTokenLifespans(
+                client_credentials_grant_access_token_lifespan="1m",
+                authorization_code_grant_refresh_token_lifespan="1h30m",
+            ),
+        )
+        ensure(c.client_credentials_grant_access_token_lifespan == "1m0s", f"{c}")
+        ensure(c.authorization_code_grant_refresh_token_lifespan == "1h30m0s", f"{c}")
+        ensure(c.implicit_grant_access_token_lifespan is None, f"{c}")
+        ensure(c.client_name == "SDK v2 patched", "other fields kept")
+        token_api = hydra.OAuth2Api(api_client(PUBLIC, username=cid, password=SECRET))
+        t = token_api.oauth2_token_exchange("client_credentials")
+        ensure(t.expires_in == 60, f"expires_in {t.expires_in}")
+        i = oauth2.introspect_o_auth2_token(t.access_token)
+        ensure(i.exp - i.iat == 60, f"exp {i.exp} iat {i.iat}")
+        expect_status(
+            400,
+            lambda: oauth2.set_o_auth2_client_lifespans(
+                cid,
+                hydra.OAuth2ClientTokenLifespans(jwt_bearer_grant_access_token_lifespan="100ms"),
+            ),
+        )
+
+    def access_token_strategy():
+        jid = f"{cid}-jwt"
+        c = oauth2.create_o_auth2_client(
+            hydra.OAuth2Client(
+                client_id=jid,
+                client_secret=SECRET,
+                grant_types=["client_credentials"],
+                access_token_strategy="jwt",
+                client_credentials_grant_access_token_lifespan="2m",
+            )
+        )
+        ensure(c.access_token_strategy == "jwt", f"{c}")
+        ensure(c.client_credentials_grant_access_token_lifespan == "2m0s", f"{c}")
+        ensure(c.client_secret_expires_at == 0, f"{c}")
+        token_api = hydra.OAuth2Api(api_client(PUBLIC, username=jid, password=SECRET))
+        t = token_api.oauth2_token_exchange("client_credentials")
+        ensure(t.access_token.count(".") == 2 and t.expires_in == 120, f"{t}")
+        ensure(oauth2.introspect_o_auth2_token(t.access_token).active is True, "active")
+        oauth2.delete_o_auth2_client(jid)
 
     def delete():
         oauth2.delete_o_auth2_client(f"{cid}-more-0")
@@ -151,6 +206,8 @@ def clients():
     check("list_o_auth2_clients with page_size and page_token", list_pages)
     check("set_o_auth2_client", update)
     check("patch_o_auth2_client (and a patch PUT would refuse)", patch)
+    check("set_o_auth2_client_lifespans, honoured by client_credentials", lifespans)
+    check("access_token_strategy jwt on one client", access_token_strategy)
     check("delete_o_auth2_client", delete)
     return cid
 
@@ -260,6 +317,13 @@ def flow(cid):
         s = oauth2.list_o_auth2_consent_sessions(SUBJECT)
         ensure(len(s) == 1 and s[0].consent_request.client.client_id == cid, f"{s}")
         f["consent_request_id"] = s[0].consent_request_id
+        page = oauth2.list_o_auth2_consent_sessions_with_http_info(
+            SUBJECT, page_size=1, login_session_id=f["sid"]
+        )
+        link = {k.lower(): v for k, v in (page.headers or {}).items()}.get("link", "")
+        ensure(len(page.data) == 1 and 'rel="first"' in link, f"{page.data} {link}")
+        other = oauth2.list_o_auth2_consent_sessions(SUBJECT, login_session_id=f"other-{RUN}")
+        ensure(other == [], f"filtered by login_session_id: {other}")
 
     def revoke_one_consent():
         ensure(f["consent_request_id"], "consent_request_id listed")
@@ -291,7 +355,7 @@ def flow(cid):
     check("oauth2_token_exchange (authorization_code)", exchange)
     check("introspect_o_auth2_token", introspect)
     check("get_oidc_user_info", userinfo)
-    check("list_o_auth2_consent_sessions", sessions)
+    check("list_o_auth2_consent_sessions (page_size, login_session_id)", sessions)
     check("revoke_o_auth2_consent_sessions by consent_request_id", revoke_one_consent)
     check("logout request: get, accept", logout)
     check("revoke_o_auth2_login_sessions by sid and by subject", revoke_logins)

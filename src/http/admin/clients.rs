@@ -1,28 +1,34 @@
 //! Hydra 1.9.2's client registry: `/clients` and `/clients/{id}`, also served under
 //! Hydra v2's `/admin/clients` paths with the same handlers. The v2 paths add the v2
-//! fields Portcullis serves (`skip_consent`, `skip_logout_consent`) on the way in and
-//! out; the 1.9.2 paths neither read nor show them, and an update there keeps them.
+//! fields Portcullis serves (`skip_consent`, `skip_logout_consent`,
+//! `access_token_strategy`, the `*_lifespan` fields) on the way in and out; the 1.9.2
+//! paths neither read nor show them, and an update there keeps them. v2 also has
+//! `PUT /admin/clients/{id}/lifespans`, which sets the lifespans only.
 
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
 use crate::http::HttpState;
 use crate::http::{admin_paths, is_v2_path};
+use crate::model::client::Lifespans;
 use crate::model::{Client, ClientFilter};
 use crate::paths::admin::CLIENTS;
 use crate::service::clients::{ClientError, Clients};
+use crate::service::oauth2::OAuth2;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{MatchedPath, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, put};
 use axum::Router;
-use pagination::escape_path_segment;
 use serde::Serialize;
 
-mod keyset;
+use super::keyset;
+
 mod pagination;
 
-pub use pagination::{limit_offset, pagination_headers, query_values, DEFAULT_LIMIT, MAX_LIMIT};
+pub use pagination::{
+    escape_path_segment, limit_offset, pagination_headers, query_values, DEFAULT_LIMIT, MAX_LIMIT,
+};
 
 pub fn routes() -> Router<HttpState> {
     let mut r = Router::new();
@@ -37,6 +43,9 @@ pub fn routes() -> Router<HttpState> {
         r = r
             .route(&base, get(list).post(create))
             .route(&format!("{base}/{{id}}"), one);
+        if is_v2_path(&base) {
+            r = r.route(&format!("{base}/{{id}}/lifespans"), put(set_lifespans));
+        }
     }
     r
 }
@@ -65,18 +74,22 @@ impl From<ClientError> for ApiError {
 struct View {
     #[serde(flatten)]
     client: Client,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    v2: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Only in the answer to a v2 create, as Hydra v2 gives them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    skip_consent: Option<bool>,
+    registration_access_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    skip_logout_consent: Option<bool>,
+    registration_client_uri: Option<String>,
 }
 
 impl View {
     fn of(client: Client, v2: bool) -> View {
         View {
-            skip_consent: v2.then_some(client.skip_consent),
-            skip_logout_consent: v2.then_some(client.skip_logout_consent),
+            v2: v2.then(|| client.v2_view()),
             client,
+            registration_access_token: None,
+            registration_client_uri: None,
         }
     }
 }
@@ -86,8 +99,11 @@ fn id_of(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("The client id in the path is malformed: {e}")))
 }
 
+/// On the v2 path the answer also carries a registration access token and URI, as
+/// Hydra v2 gives every client it creates.
 async fn create(
     State(clients): State<Clients>,
+    State(oauth2): State<OAuth2>,
     Now(now): Now,
     path: MatchedPath,
     Json(mut body): Json<Client>,
@@ -103,7 +119,19 @@ async fn create(
         path.as_str(),
         escape_path_segment(&client.client_id)
     );
-    let mut resp = (StatusCode::CREATED, axum::Json(View::of(client, v2))).into_response();
+    let view = if v2 {
+        let r = clients
+            .issue_registration(client, &oauth2.keys, &oauth2.cfg.registration)
+            .await?;
+        View {
+            registration_access_token: r.registration_access_token,
+            registration_client_uri: Some(r.registration_client_uri),
+            ..View::of(r.client, true)
+        }
+    } else {
+        View::of(client, false)
+    };
+    let mut resp = (StatusCode::CREATED, axum::Json(view)).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
@@ -141,6 +169,18 @@ async fn patch(
     Json(body): Json<serde_json::Value>,
 ) -> Result<axum::Json<View>, ApiError> {
     let client = clients.patch(&id_of(id)?, &body, now).await?;
+    Ok(axum::Json(View::of(client, true)))
+}
+
+/// Hydra v2's `setOAuth2ClientLifespans`: replaces the `*_lifespan` fields (an absent
+/// one is unset) and nothing else; answers the client.
+async fn set_lifespans(
+    State(clients): State<Clients>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+    Json(body): Json<Lifespans>,
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.set_lifespans(&id_of(id)?, body, now).await?;
     Ok(axum::Json(View::of(client, true)))
 }
 
@@ -182,13 +222,17 @@ async fn list_by_keys(
     uri: &Uri,
     q: std::collections::BTreeMap<String, Vec<String>>,
 ) -> Result<Response, ApiError> {
-    let (size, after) = keyset::parse(&q).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "The page_token is not one this server issued.",
-        )
-    })?;
+    let (size, after) = keyset::CLIENTS
+        .parse(&q)
+        .and_then(|(size, after)| match after {
+            None => Some((size, 0)),
+            Some(pk) => pk
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(|n| (size, n)),
+        })
+        .ok_or_else(keyset::foreign_token)?;
     let filter_value = |k: &str| {
         q.get(k)
             .and_then(|v| v.first())
@@ -204,7 +248,7 @@ async fn list_by_keys(
     let more = found.len() as i64 > size;
     found.truncate(size as usize);
     let next = match found.last() {
-        Some((pk, _)) if more => Some(keyset::token(*pk)),
+        Some((pk, _)) if more => Some(keyset::CLIENTS.token(&pk.to_string())),
         _ => None,
     };
     let views: Vec<View> = found.into_iter().map(|(_, c)| View::of(c, true)).collect();

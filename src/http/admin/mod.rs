@@ -5,6 +5,7 @@ pub mod flow;
 pub mod identity;
 pub mod introspect;
 pub mod keys;
+pub mod keyset;
 pub mod tokens;
 pub mod trust;
 pub mod users;

@@ -7,4 +7,7 @@ mod registry;
 mod validate;
 
 pub use registry::{generate_secret, prepare_create, prepare_update, Prepared, SecretChange};
-pub use validate::{validate, InvalidMetadata, Policy, AUTH_METHODS, DEFAULT_SCOPE, GRANT_TYPES};
+pub use validate::{
+    lifespans as validate_lifespans, validate, InvalidMetadata, Policy, AUTH_METHODS,
+    DEFAULT_SCOPE, GRANT_TYPES,
+};

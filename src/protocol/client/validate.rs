@@ -5,6 +5,7 @@
 //! order matters (e.g. `token_endpoint_auth_method` defaults before the secret rules).
 
 use crate::config::Settings;
+use crate::model::client::{Lifespans, LIFESPAN_FIELDS};
 use crate::model::Client;
 // The one list of `private_key_jwt` algorithms: what registration accepts is what the
 // token endpoint verifies and discovery advertises.
@@ -117,6 +118,39 @@ pub fn validate(c: &mut Client, policy: &Policy) -> Result<(), InvalidMetadata> 
     grant_and_response_types(c)?;
     if c.metadata.as_ref().is_some_and(|m| !m.is_object()) {
         return Err(invalid("metadata", "must be a JSON object"));
+    }
+    access_token_strategy(c)?;
+    lifespans(&c.lifespans)?;
+    Ok(())
+}
+
+/// Hydra v2's per-client strategy: `jwt`, `opaque`, or unset (empty reads as unset).
+fn access_token_strategy(c: &mut Client) -> Result<(), InvalidMetadata> {
+    match c.access_token_strategy.as_deref() {
+        None | Some("jwt") | Some("opaque") => Ok(()),
+        Some("") => {
+            c.access_token_strategy = None;
+            Ok(())
+        }
+        Some(_) => Err(invalid(
+            "access_token_strategy",
+            "must be \"jwt\" or \"opaque\" (or unset for the server's strategy)",
+        )),
+    }
+}
+
+/// Token lifetimes are whole seconds (`exp`, `expires_in`), so a lifespan must be a
+/// positive whole number of seconds.
+pub fn lifespans(l: &Lifespans) -> Result<(), InvalidMetadata> {
+    for (field, v) in LIFESPAN_FIELDS.iter().zip(l.0) {
+        if let Some(ns) = v {
+            if ns < 1_000_000_000 || ns % 1_000_000_000 != 0 {
+                return Err(invalid(
+                    field,
+                    "a token lifespan must be a whole number of seconds, at least 1s",
+                ));
+            }
+        }
     }
     Ok(())
 }

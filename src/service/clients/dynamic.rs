@@ -68,6 +68,9 @@ fn metadata(
     })?;
     c.client_id = String::new();
     c.client_secret = None;
+    // Hydra v2's fields (skip_consent, lifespans, …) are the operator's: the restricted
+    // ones were refused above, and token lifespans a registrant sends are not taken.
+    c = c.with_v2_fields(Default::default());
     if c.scope.trim().is_empty() {
         c.scope = cfg.default_scope.clone();
     }
@@ -152,6 +155,19 @@ impl Clients {
     ) -> Result<(), RegistrationError> {
         self.check_registration_token(id, presented, keys).await?;
         Ok(self.delete(id).await?)
+    }
+
+    /// Hydra v2 gives every client it creates, on `/admin/clients` too, a registration
+    /// access token and the URI to manage the client with (RFC 7592; usable while
+    /// registration is enabled). Issues (or replaces) client `id`'s token.
+    pub async fn issue_registration(
+        &self,
+        client: Client,
+        keys: &SystemKeys,
+        cfg: &RegistrationConfig,
+    ) -> Result<Registered, ClientError> {
+        let token = self.new_registration_token(&client.client_id, keys).await?;
+        Ok(registered(client, Some(token), cfg))
     }
 
     async fn new_registration_token(

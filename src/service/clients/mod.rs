@@ -8,11 +8,13 @@ mod verifier;
 
 pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
 
+use crate::clock::rfc3339;
 use crate::crypto::argon2::HashError;
-use crate::model::client::V2Fields;
+use crate::model::client::{Lifespans, V2Fields};
 use crate::model::{Client, ClientFilter};
 use crate::protocol::client::{
-    prepare_create, prepare_update, InvalidMetadata, Policy, Prepared, SecretChange,
+    prepare_create, prepare_update, validate_lifespans, InvalidMetadata, Policy, Prepared,
+    SecretChange,
 };
 use crate::store::{HashUpdate, Store, StoreError};
 use std::sync::Arc;
@@ -97,6 +99,24 @@ impl Clients {
             client_secret: shown,
             ..client
         })
+    }
+
+    /// Hydra v2's `PUT /admin/clients/{id}/lifespans`: replaces the lifespans only.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_lifespans(
+        &self,
+        id: &str,
+        lifespans: Lifespans,
+        now: i64,
+    ) -> Result<Client, ClientError> {
+        validate_lifespans(&lifespans)?;
+        let mut client = self.get(id).await?;
+        client.lifespans = lifespans;
+        client.updated_at = rfc3339(now);
+        if !self.store.update_client(&client, HashUpdate::Keep).await? {
+            return Err(ClientError::NotFound);
+        }
+        Ok(client)
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), ClientError> {

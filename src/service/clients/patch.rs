@@ -4,7 +4,7 @@
 use super::{ClientError, Clients};
 use crate::model::Client;
 use crate::protocol::json_patch;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 impl Clients {
     /// Patches client `id`. The document patched has no `client_secret` (it is never
@@ -15,8 +15,9 @@ impl Clients {
         let existing = self.get(id).await?;
         let mut doc = serde_json::to_value(&existing)
             .map_err(|e| ClientError::Patch(format!("the client cannot be patched: {e}")))?;
-        doc["skip_consent"] = json!(existing.skip_consent);
-        doc["skip_logout_consent"] = json!(existing.skip_logout_consent);
+        if let Value::Object(m) = &mut doc {
+            m.extend(existing.v2_view());
+        }
         let patched = json_patch::apply(&doc, patch).map_err(|e| ClientError::Patch(e.0))?;
         let body: Client = serde_path_to_error::deserialize(patched).map_err(|e| {
             ClientError::Patch(format!(

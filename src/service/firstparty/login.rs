@@ -11,6 +11,7 @@ use super::FirstParty;
 use crate::protocol::claims;
 use crate::protocol::flow::subject::obfuscated_subject;
 use crate::protocol::grant::{Grant, OidcSession};
+use crate::protocol::lifespan::GrantKind;
 use crate::secret::Secret;
 use crate::service::oauth2::issue::IssueOptions;
 use crate::service::oauth2::token::{allows_grant, TokenResponse};
@@ -66,7 +67,10 @@ impl FirstParty {
             id_token: true,
             code: None,
         };
-        let issued = self.oauth2.issue_tokens(&grant, &opts, now).await?;
+        let issued = self
+            .oauth2
+            .issue_tokens((&fp.client, GrantKind::FirstParty), &grant, &opts, now)
+            .await?;
         TokenAnswer::from_tokens(TokenResponse::from_issued(issued))
             .map_err(FirstPartyError::internal)
     }

@@ -154,18 +154,62 @@ impl Flow {
 
     /// One page of the subject's granted consents with their clients, and how many there
     /// are in all (a client deleted since is left out, as its consents went with it).
+    /// `login_session_id`: only that login session's, unless empty.
     pub async fn consent_sessions(
         &self,
         subject: &str,
+        login_session_id: &str,
         limit: i64,
         offset: i64,
         now: i64,
     ) -> Result<(Vec<(ConsentRequest, Client)>, i64), FlowError> {
-        let total = self.store.count_consent_sessions(subject, now).await?;
+        let total = self
+            .store
+            .count_consent_sessions(subject, login_session_id, now)
+            .await?;
         let found = self
             .store
-            .list_consent_sessions(subject, now, limit, offset)
+            .list_consent_sessions(subject, login_session_id, now, limit, offset)
             .await?;
+        Ok((self.with_clients(found).await?, total))
+    }
+
+    /// Hydra v2's keyset listing of [`Self::consent_sessions`]: up to `limit` consents
+    /// after `after`, and the position of the last one when there are more.
+    pub async fn consent_sessions_after(
+        &self,
+        subject: &str,
+        login_session_id: &str,
+        after: Option<ConsentPosition>,
+        limit: i64,
+        now: i64,
+    ) -> Result<(Vec<(ConsentRequest, Client)>, Option<ConsentPosition>), FlowError> {
+        let after_key = after
+            .as_ref()
+            .map(|p| (p.requested_at, p.handled_at, p.challenge.as_str()));
+        // One more than the page: whether there is a next page.
+        let mut found = self
+            .store
+            .list_consent_sessions_after(subject, login_session_id, now, after_key, limit + 1)
+            .await?;
+        let more = found.len() as i64 > limit;
+        found.truncate(limit.max(0) as usize);
+        let next = match found.last() {
+            Some(c) if more => Some(ConsentPosition {
+                requested_at: c.requested_at,
+                handled_at: c.handled_at.unwrap_or_default(),
+                challenge: c.challenge.clone(),
+            }),
+            _ => None,
+        };
+        Ok((self.with_clients(found).await?, next))
+    }
+
+    /// Each consent with its client; those of clients deleted since are left out.
+    async fn with_clients(
+        &self,
+        found: Vec<ConsentRequest>,
+    ) -> Result<Vec<(ConsentRequest, Client)>, FlowError> {
         let mut out = Vec::with_capacity(found.len());
         for c in found {
             match self.client_of(&c.client_id).await {
@@ -174,7 +218,7 @@ impl Flow {
                 Err(e) => return Err(e),
             }
         }
-        Ok((out, total))
+        Ok(out)
     }
 
     /// Revokes consent (one client's, every client's, or one consent request) and
@@ -205,5 +249,33 @@ impl Flow {
     pub async fn revoke_login_sessions(&self, subject: &str) -> Result<(), FlowError> {
         self.store.delete_login_sessions_of(subject).await?;
         Ok(())
+    }
+}
+
+/// Where a consent session listing stopped: the sort key of the last consent listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentPosition {
+    pub requested_at: i64,
+    pub handled_at: i64,
+    /// The stored challenge signature (unique, the tie-breaker).
+    pub challenge: String,
+}
+
+impl ConsentPosition {
+    /// `requested_at:handled_at:challenge`, the cursor of a page token.
+    pub fn to_cursor(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.requested_at, self.handled_at, self.challenge
+        )
+    }
+
+    pub fn from_cursor(s: &str) -> Option<ConsentPosition> {
+        let mut parts = s.splitn(3, ':');
+        Some(ConsentPosition {
+            requested_at: parts.next()?.parse().ok()?,
+            handled_at: parts.next()?.parse().ok()?,
+            challenge: parts.next().filter(|c| !c.is_empty())?.to_string(),
+        })
     }
 }

@@ -16,6 +16,7 @@ use crate::protocol::error::OAuthError;
 use crate::protocol::flow::subject::obfuscated_subject;
 use crate::protocol::flow::{BrowserReply, ReplyKind};
 use crate::protocol::grant::{Grant, OidcSession};
+use crate::protocol::lifespan::GrantKind;
 use crate::secret::Secret;
 use crate::service::oauth2::issue::IssueOptions;
 
@@ -57,7 +58,7 @@ impl Visit<'_> {
             let issued = self
                 .flow
                 .oauth2
-                .issue_tokens(&grant, &opts, self.now)
+                .issue_tokens((&r.client, GrantKind::Implicit), &grant, &opts, self.now)
                 .await
                 .map_err(from_token_error)?;
             if let Some(at) = issued.access_token {

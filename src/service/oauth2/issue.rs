@@ -1,5 +1,7 @@
 //! Minting the tokens of a grant: an access token (opaque, or an RFC 9068 JWT with
-//! `strategies.access_token = jwt`), optionally a refresh token, optionally an ID token.
+//! `strategies.access_token = jwt` or the client's `access_token_strategy = jwt`),
+//! optionally a refresh token, optionally an ID token, each living for the client's
+//! lifespan for the grant where it sets one (`protocol::lifespan`), else the server's TTL.
 //!
 //! [`Minter::mint`] is synchronous and touches no database, so the token endpoint can
 //! run it inside the transaction that consumes a code or refresh token;
@@ -9,10 +11,11 @@
 use super::OAuth2;
 use crate::crypto::handle::{Kind, Minted};
 use crate::jwk::{SigningKey, ACCESS_TOKEN_SET, ID_TOKEN_SET};
-use crate::model::TokenRow;
+use crate::model::{Client, TokenRow};
 use crate::protocol::error::OAuthError;
 use crate::protocol::grant::Grant;
 use crate::protocol::id_token::{self, IdTokenInput};
+use crate::protocol::lifespan::{GrantKind, TokenSettings};
 use crate::secret::Secret;
 use crate::store::NewTokens;
 use serde_json::{json, Value};
@@ -51,10 +54,24 @@ pub struct Minter {
 }
 
 impl Minter {
+    /// For tokens of `client` issued by `grant`: the client's lifespans and access token
+    /// strategy where it sets them, the server's settings otherwise.
     /// `need_id_token`: load the ID token key (only when an ID token may be issued).
-    pub async fn new(o: &OAuth2, need_id_token: bool) -> Result<Minter, OAuthError> {
+    pub async fn new(
+        o: &OAuth2,
+        client: &Client,
+        grant: GrantKind,
+        need_id_token: bool,
+    ) -> Result<Minter, OAuthError> {
         let cfg = &o.cfg;
-        let access_signer = if cfg.jwt_access_tokens {
+        let server = TokenSettings {
+            access_ttl: cfg.access_ttl,
+            refresh_ttl: cfg.refresh_ttl,
+            id_ttl: cfg.id_ttl,
+            jwt_access_token: cfg.jwt_access_tokens,
+        };
+        let ttl = server.for_client(client, grant);
+        let access_signer = if ttl.jwt_access_token {
             Some(
                 o.jwks
                     .signing_key(ACCESS_TOKEN_SET)
@@ -77,9 +94,9 @@ impl Minter {
         Ok(Minter {
             keys: o.keys.clone(),
             issuer: cfg.issuer.clone(),
-            access_ttl: cfg.access_ttl,
-            refresh_ttl: cfg.refresh_ttl,
-            id_ttl: cfg.id_ttl,
+            access_ttl: ttl.access_ttl,
+            refresh_ttl: ttl.refresh_ttl,
+            id_ttl: ttl.id_ttl,
             access_signer,
             id_signer,
         })
@@ -193,11 +210,12 @@ impl OAuth2 {
     #[tracing::instrument(skip_all)]
     pub async fn issue_tokens(
         &self,
+        (client, kind): (&Client, GrantKind),
         grant: &Grant,
         opts: &IssueOptions<'_>,
         now: i64,
     ) -> Result<Issued, OAuthError> {
-        let minter = Minter::new(self, opts.id_token).await?;
+        let minter = Minter::new(self, client, kind, opts.id_token).await?;
         let (access, refresh, issued) = minter.mint(grant, opts, now)?;
         if let Some(access) = &access {
             self.store.insert_tokens(access, refresh.as_ref()).await?;

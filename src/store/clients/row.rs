@@ -1,12 +1,13 @@
 //! The `clients` table's columns, row types and bindings.
 
 use crate::clock::{parse_rfc3339, rfc3339};
+use crate::model::client::Lifespans;
 use crate::model::Client;
 use crate::store::{StoreError, StoreResult};
 use std::sync::LazyLock;
 
 /// Every column but `pk`, `id`, `secret_hash` and `created_at`, in bind order.
-const DATA_COLUMNS: [&str; 32] = [
+const DATA_COLUMNS: [&str; 34] = [
     "client_name",
     "redirect_uris",
     "grant_types",
@@ -39,9 +40,11 @@ const DATA_COLUMNS: [&str; 32] = [
     "updated_at",
     "skip_consent",
     "skip_logout_consent",
+    "access_token_strategy",
+    "token_lifespans",
 ];
 
-/// `$4..$35` are the data columns in both statements.
+/// `$4..$37` are the data columns in both statements.
 pub(super) static INSERT: LazyLock<String> = LazyLock::new(|| {
     let params: Vec<String> = (4..4 + DATA_COLUMNS.len())
         .map(|i| format!("${i}"))
@@ -122,6 +125,8 @@ pub(super) struct ClientRow {
     updated_at: i64,
     skip_consent: bool,
     skip_logout_consent: bool,
+    access_token_strategy: Option<String>,
+    token_lifespans: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -188,6 +193,13 @@ impl ClientRow {
             updated_at: rfc3339(self.updated_at),
             skip_consent: self.skip_consent,
             skip_logout_consent: self.skip_logout_consent,
+            access_token_strategy: self.access_token_strategy,
+            lifespans: self
+                .token_lifespans
+                .map(|s| Lifespans::from_stored(&s))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("clients.token_lifespans: {e}")))?
+                .unwrap_or_default(),
         })
     }
 }
@@ -197,6 +209,7 @@ pub(super) struct Values {
     pub(super) json: [String; 8],
     pub(super) jwks: Option<String>,
     pub(super) metadata: Option<String>,
+    pub(super) lifespans: Option<String>,
     pub(super) created_at: i64,
     pub(super) updated_at: i64,
 }
@@ -221,13 +234,14 @@ impl Values {
             ],
             jwks: c.jwks.as_ref().map(to_json).transpose()?,
             metadata: c.metadata.as_ref().map(to_json).transpose()?,
+            lifespans: c.lifespans.to_stored(),
             created_at: time("created_at", &c.created_at)?,
             updated_at: time("updated_at", &c.updated_at)?,
         })
     }
 }
 
-/// Binds the data columns (`$4..$35`) in `DATA_COLUMNS` order.
+/// Binds the data columns (`$4..$37`) in `DATA_COLUMNS` order.
 macro_rules! bind_data {
     ($q:expr, $c:expr, $v:expr) => {
         $q.bind(&$c.client_name)
@@ -262,6 +276,8 @@ macro_rules! bind_data {
             .bind($v.updated_at)
             .bind($c.skip_consent)
             .bind($c.skip_logout_consent)
+            .bind(&$c.access_token_strategy)
+            .bind(&$v.lifespans)
     };
 }
 pub(super) use bind_data;

@@ -15,6 +15,12 @@ const COLS: &str = "challenge, challenge_value, csrf, client_id, subject, skip, 
     force_subject_identifier, authenticated_at, requested_at, handled_at, error, grant_scope, grant_audience, \
     session_access_token, session_id_token, remember, remember_for, was_used, granted_context";
 
+/// The consent sessions of subject `$1` at time `$2`, of login session `$3` unless empty.
+const SESSIONS_WHERE: &str = "subject = $1 AND skip = FALSE \
+    AND handled_at IS NOT NULL AND error IS NULL AND was_used = TRUE \
+    AND (remember_for = 0 OR requested_at + remember_for >= $2) \
+    AND ($3 = '' OR login_session_id = $3)";
+
 #[derive(sqlx::FromRow)]
 struct Row {
     challenge: String,
@@ -206,25 +212,25 @@ impl Store {
     }
 
     /// The subject's granted consents (`PreviousConsentSession`s) that have not expired,
-    /// newest first.
+    /// newest first; only those of login session `login_session_id` when it is not empty.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_consent_sessions", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn list_consent_sessions(
         &self,
         subject: &str,
+        login_session_id: &str,
         now: i64,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ConsentRequest>> {
         let sql = format!(
-            "SELECT {COLS} FROM flow_consent_requests WHERE subject = $1 AND skip = FALSE \
-             AND handled_at IS NOT NULL AND error IS NULL AND was_used = TRUE \
-             AND (remember_for = 0 OR requested_at + remember_for >= $2) \
-             ORDER BY requested_at DESC, handled_at DESC LIMIT $3 OFFSET $4"
+            "SELECT {COLS} FROM flow_consent_requests WHERE {SESSIONS_WHERE} \
+             ORDER BY requested_at DESC, handled_at DESC, challenge DESC LIMIT $4 OFFSET $5"
         );
         let found: Vec<Row> = with_pool!(self, |p| {
             sqlx::query_as::<_, Row>(&sql)
                 .bind(subject)
                 .bind(now)
+                .bind(login_session_id)
                 .bind(limit)
                 .bind(offset)
                 .fetch_all(p)
@@ -233,19 +239,59 @@ impl Store {
         rows(found)
     }
 
+    /// Keyset pagination of [`Store::list_consent_sessions`] (Hydra v2): up to `limit`
+    /// consents after `after` (`(requested_at, handled_at, challenge)` of the last one
+    /// listed; `None`: from the start), in the same order. Stable while consents are
+    /// granted, as a new one sorts before every listed one.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db list_consent_sessions_after", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn list_consent_sessions_after(
+        &self,
+        subject: &str,
+        login_session_id: &str,
+        now: i64,
+        after: Option<(i64, i64, &str)>,
+        limit: i64,
+    ) -> StoreResult<Vec<ConsentRequest>> {
+        let keyset = if after.is_some() {
+            " AND (requested_at < $5 OR (requested_at = $5 AND (handled_at < $6 \
+             OR (handled_at = $6 AND challenge < $7))))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {COLS} FROM flow_consent_requests WHERE {SESSIONS_WHERE}{keyset} \
+             ORDER BY requested_at DESC, handled_at DESC, challenge DESC LIMIT $4"
+        );
+        let found: Vec<Row> = with_pool!(self, |p| {
+            let mut q = sqlx::query_as::<_, Row>(&sql)
+                .bind(subject)
+                .bind(now)
+                .bind(login_session_id)
+                .bind(limit);
+            if let Some((requested_at, handled_at, challenge)) = after {
+                q = q.bind(requested_at).bind(handled_at).bind(challenge);
+            }
+            q.fetch_all(p).await?
+        });
+        rows(found)
+    }
+
     /// How many consents [`Store::list_consent_sessions`] would list without paging.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db count_consent_sessions", otel.kind = "client", db.system.name = self.system_name()))]
-    pub async fn count_consent_sessions(&self, subject: &str, now: i64) -> StoreResult<i64> {
+    pub async fn count_consent_sessions(
+        &self,
+        subject: &str,
+        login_session_id: &str,
+        now: i64,
+    ) -> StoreResult<i64> {
+        let sql = format!("SELECT COUNT(*) FROM flow_consent_requests WHERE {SESSIONS_WHERE}");
         let n: (i64,) = with_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM flow_consent_requests WHERE subject = $1 AND skip = FALSE \
-                 AND handled_at IS NOT NULL AND error IS NULL AND was_used = TRUE \
-                 AND (remember_for = 0 OR requested_at + remember_for >= $2)",
-            )
-            .bind(subject)
-            .bind(now)
-            .fetch_one(p)
-            .await?
+            sqlx::query_as(&sql)
+                .bind(subject)
+                .bind(now)
+                .bind(login_session_id)
+                .fetch_one(p)
+                .await?
         });
         Ok(n.0)
     }

@@ -1,15 +1,18 @@
 //! `/oauth2/auth/sessions/consent` (list, revoke) and `/oauth2/auth/sessions/login`
 //! (end every login session of a subject; under `/admin` also one session by `sid`),
-//! also under `/admin`.
+//! also under `/admin`, where the consent listing pages by keys and filters by
+//! `login_session_id` as Hydra v2 does.
 
 use super::views;
 use crate::http::admin::clients::{limit_offset, pagination_headers, query_values};
+use crate::http::admin::keyset;
 use crate::http::admin_paths;
 use crate::http::error::ApiError;
 use crate::http::extract::Now;
 use crate::http::HttpState;
 use crate::paths::admin::{CONSENT_SESSIONS, LOGIN_SESSIONS};
 use crate::protocol::flow::revocation::RevokeConsentQuery;
+use crate::service::flow::admin::ConsentPosition;
 use crate::service::flow::Flow;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
@@ -43,6 +46,9 @@ fn missing(name: &str) -> ApiError {
     )
 }
 
+/// Hydra 1.9.2 pages by `limit`/`offset`; under `/admin` v2's keyset pages (`page_size`,
+/// `page_token`) unless only `limit`/`offset` are given, and `login_session_id` narrows
+/// the list to one login session.
 async fn list_consent(
     State(flow): State<Flow>,
     Now(now): Now,
@@ -53,11 +59,38 @@ async fn list_consent(
     if subject.is_empty() {
         return Err(missing("subject"));
     }
+    let api = views::Api::of(&uri);
+    let login_session_id = match api {
+        views::Api::Admin => first(&q, "login_session_id"),
+        views::Api::Hydra1 => String::new(),
+    };
+    if api == views::Api::Admin && keyset::wanted(&q) {
+        let (size, after) = keyset::CONSENT_SESSIONS
+            .parse(&q)
+            .and_then(|(size, after)| match after {
+                None => Some((size, None)),
+                Some(c) => ConsentPosition::from_cursor(&c).map(|p| (size, Some(p))),
+            })
+            .ok_or_else(keyset::foreign_token)?;
+        let (found, next) = flow
+            .consent_sessions_after(&subject, &login_session_id, after, size, now)
+            .await?;
+        let body: Vec<_> = found
+            .iter()
+            .map(|(c, client)| views::previous_consent_session(c, client, api))
+            .collect();
+        let next = next.map(|p| keyset::CONSENT_SESSIONS.token(&p.to_cursor()));
+        let mut resp = Json(body).into_response();
+        keyset::headers(resp.headers_mut(), uri.path(), &q, size, next.as_deref());
+        return Ok(resp);
+    }
     let (limit, offset) = limit_offset(&q);
-    let (found, total) = flow.consent_sessions(&subject, limit, offset, now).await?;
+    let (found, total) = flow
+        .consent_sessions(&subject, &login_session_id, limit, offset, now)
+        .await?;
     let body: Vec<_> = found
         .iter()
-        .map(|(c, client)| views::previous_consent_session(c, client, views::Api::of(&uri)))
+        .map(|(c, client)| views::previous_consent_session(c, client, api))
         .collect();
     let mut resp = Json(body).into_response();
     pagination_headers(resp.headers_mut(), uri.path(), q, total, limit, offset);

@@ -5,7 +5,7 @@
 //! generated SDKs of that version refuse any field their model does not know (the Python
 //! SDK raises on `amr` in a consent request). The newer `/admin/...` paths add the fields
 //! Hydra v2 has (`amr` and `consent_request_id` on consent; the logout `challenge`,
-//! `client`, `requested_at` and `expires_at`; the client's `skip_consent`).
+//! `client`, `requested_at` and `expires_at`; the client's v2 fields).
 
 use crate::clock::rfc3339;
 use crate::model::flow::{ConsentRequest, LoginRequest, LogoutRequest};
@@ -26,7 +26,9 @@ pub fn login_request(challenge: &str, r: &LoginRequest, client: &Client, api: Ap
         "session_id": r.session_id,
     });
     if api == Api::Admin {
-        v["client"]["skip_consent"] = json!(client.skip_consent);
+        if let Some(c) = v["client"].as_object_mut() {
+            c.extend(client.v2_view());
+        }
     }
     v
 }
@@ -64,7 +66,9 @@ pub fn consent_request(challenge: &str, r: &ConsentRequest, client: &Client, api
         "context": r.context,
     });
     if api == Api::Admin {
-        v["client"]["skip_consent"] = json!(client.skip_consent);
+        if let Some(c) = v["client"].as_object_mut() {
+            c.extend(client.v2_view());
+        }
         v["amr"] = json!(r.amr);
         v["consent_request_id"] = json!(consent_request_id(r));
     }

@@ -13,6 +13,7 @@ use crate::model::{AuthorizeCode, Client};
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
 use crate::protocol::grant::{Grant, OidcSession};
+use crate::protocol::lifespan::GrantKind;
 use crate::protocol::pkce;
 use crate::service::oauth2::issue::{IssueOptions, Issued, Minter};
 use crate::service::oauth2::OAuth2;
@@ -39,7 +40,7 @@ impl OAuth2 {
         // matches when it sends the same value here.
         let redirect_uri = params.get("redirect_uri").map(str::trim);
         let verifier = params.get("code_verifier");
-        let minter = Minter::new(self, true).await?;
+        let minter = Minter::new(self, client, GrantKind::AuthorizationCode, true).await?;
         let refresh_allowed = allows_grant(client, "refresh_token");
         let outcome = self
             .store

@@ -7,6 +7,7 @@ use crate::model::Client;
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
 use crate::protocol::grant::Grant;
+use crate::protocol::lifespan::GrantKind;
 use crate::protocol::scope::{first_disallowed_audience, scope_allowed};
 use crate::service::oauth2::issue::IssueOptions;
 use crate::service::oauth2::OAuth2;
@@ -53,7 +54,9 @@ impl OAuth2 {
             access_token: true,
             ..IssueOptions::default()
         };
-        let issued = self.issue_tokens(&grant, &opts, now).await?;
+        let issued = self
+            .issue_tokens((client, GrantKind::ClientCredentials), &grant, &opts, now)
+            .await?;
         Ok(TokenResponse::from_issued(issued))
     }
 }

@@ -14,6 +14,7 @@ use crate::protocol::device::{poll_error, SLOW_DOWN_STEP};
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
 use crate::protocol::grant::Grant;
+use crate::protocol::lifespan::GrantKind;
 use crate::service::oauth2::issue::{IssueOptions, Issued, Minter};
 use crate::service::oauth2::OAuth2;
 use crate::store::{Exchange, NewTokens};
@@ -35,7 +36,7 @@ impl OAuth2 {
                 "The device code is malformed or was not issued by this server.",
             ));
         };
-        let minter = Minter::new(self, true).await?;
+        let minter = Minter::new(self, client, GrantKind::DeviceCode, true).await?;
         let refresh_allowed = allows_grant(client, "refresh_token");
         let outcome = self
             .store

@@ -12,6 +12,7 @@ use crate::model::Client;
 use crate::protocol::error::OAuthError;
 use crate::protocol::form::Params;
 use crate::protocol::grant::Grant;
+use crate::protocol::lifespan::GrantKind;
 use crate::protocol::scope::{first_disallowed_audience, scope_allowed};
 use crate::protocol::trust::{check_claims, ClaimRules, ALGS, LEEWAY};
 use crate::service::oauth2::issue::IssueOptions;
@@ -141,7 +142,9 @@ impl OAuth2 {
             access_token: true,
             ..IssueOptions::default()
         };
-        let issued = self.issue_tokens(&grant, &opts, now).await?;
+        let issued = self
+            .issue_tokens((client, GrantKind::JwtBearer), &grant, &opts, now)
+            .await?;
         Ok(TokenResponse::from_issued(issued))
     }
 }

@@ -16,6 +16,7 @@ use crate::crypto::handle::{signature_of, Kind};
 use crate::model::{Client, TokenRow};
 use crate::protocol::error::OAuthError;
 use crate::protocol::grant::Grant;
+use crate::protocol::lifespan::GrantKind;
 use crate::protocol::scope::scope_allowed;
 use crate::service::oauth2::issue::{IssueOptions, Issued, Minter};
 use crate::service::oauth2::OAuth2;
@@ -36,7 +37,7 @@ impl OAuth2 {
             ));
         };
         self.check_account(&signature).await?;
-        let minter = Minter::new(self, true).await?;
+        let minter = Minter::new(self, client, GrantKind::RefreshToken, true).await?;
         let strategy = &self.cfg.scope_strategy;
         let outcome = self
             .store
