@@ -80,9 +80,9 @@ impl Caches {
     /// Turns the cache on or off; either way everything cached so far is forgotten (what
     /// was read before a lost notification connection may be stale).
     pub(crate) fn set_enabled(&self, on: bool) {
-        self.enabled.store(on, Ordering::Release);
         self.tokens.invalidate();
         self.clients.invalidate();
+        self.enabled.store(on, Ordering::Release);
     }
 
     pub(crate) fn get_token(&self, table: TokenTable, signature: &str) -> Option<TokenRow> {

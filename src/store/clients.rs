@@ -1,7 +1,7 @@
 //! OAuth 2.0 clients. List fields are JSON text, times unix seconds; the secret hash is
 //! its own column and never part of a returned `Client`.
 
-use super::{with_pool, Store, StoreError, StoreResult};
+use super::{with_pool, Changing, Store, StoreError, StoreResult};
 use crate::model::{Client, ClientFilter};
 use row::{
     bind_data, ClientRow, ClientRowWithHash, ClientRowWithPk, Values, INSERT, SELECT,
@@ -79,6 +79,7 @@ impl Store {
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db update_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn update_client(&self, c: &Client, hash: HashUpdate<'_>) -> StoreResult<bool> {
         let v = Values::of(c)?;
+        let _changed = self.changing(Changing::Clients);
         let (keep, new_hash) = match hash {
             HashUpdate::Keep => (true, None),
             HashUpdate::Set(h) => (false, Some(h)),
@@ -91,13 +92,14 @@ impl Store {
                 .bind(new_hash);
             bind_data!(q, c, v).execute(p).await?.rows_affected()
         });
-        self.clients_changed().await;
         Ok(done > 0)
     }
 
     /// `false` if there was no such client.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_client", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn delete_client(&self, id: &str) -> StoreResult<bool> {
+        // Its tokens go with it (ON DELETE CASCADE).
+        let _changed = self.changing(Changing::Both);
         let done = with_pool!(self, |p| {
             sqlx::query("DELETE FROM clients WHERE id = $1")
                 .bind(id)
@@ -105,9 +107,6 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        // Its tokens went with it (ON DELETE CASCADE).
-        self.clients_changed().await;
-        self.tokens_changed().await;
         Ok(done > 0)
     }
 

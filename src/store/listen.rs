@@ -12,6 +12,7 @@ use std::time::Duration;
 pub(crate) const CHANNEL: &str = "portcullis_cache";
 pub(crate) const TOKENS: &str = "tokens";
 pub(crate) const CLIENTS: &str = "clients";
+pub(crate) const ALL: &str = "all";
 
 /// A one-connection pool of its own, so the listener never takes a connection requests
 /// need; closing it (when the store is dropped or closed) ends the task.

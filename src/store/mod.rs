@@ -50,6 +50,63 @@ pub struct Store {
     shared: Arc<Shared>,
 }
 
+/// What a [`ChangeGuard`] invalidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Changing {
+    Tokens,
+    Clients,
+    /// A client and, through `ON DELETE CASCADE`, its tokens.
+    Both,
+}
+
+pub(crate) struct ChangeGuard {
+    store: Store,
+    what: Changing,
+}
+
+impl Drop for ChangeGuard {
+    fn drop(&mut self) {
+        let caches = self.store.caches();
+        let (tokens, clients) = match self.what {
+            Changing::Tokens => (true, false),
+            Changing::Clients => (false, true),
+            Changing::Both => (true, true),
+        };
+        if tokens {
+            caches.tokens.invalidate();
+        }
+        if clients {
+            caches.clients.invalidate();
+        }
+        let Pool::Postgres(pool) = &self.store.pool else {
+            return;
+        };
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let pool = pool.clone();
+        let payload = match self.what {
+            Changing::Tokens => listen::TOKENS,
+            Changing::Clients => listen::CLIENTS,
+            Changing::Both => listen::ALL,
+        };
+        rt.spawn(async move {
+            let send = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(listen::CHANNEL)
+                .bind(payload)
+                .execute(&pool);
+            match tokio::time::timeout(Duration::from_secs(2), send).await {
+                Ok(Ok(_)) => {}
+                // The other replicas' cache TTL bounds how long they may lag.
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "could not notify other replicas of a change")
+                }
+                Err(_) => tracing::warn!("could not notify other replicas of a change in time"),
+            }
+        });
+    }
+}
+
 /// What every clone of a store shares besides the pool.
 struct Shared {
     caches: Arc<cache::Caches>,
@@ -270,31 +327,14 @@ impl Store {
         &self.shared.caches
     }
 
-    /// Forgets cached token rows here and tells the other replicas to do the same. Call
-    /// after the change committed, before answering.
-    pub(crate) async fn tokens_changed(&self) {
-        self.caches().tokens.invalidate();
-        self.notify(listen::TOKENS).await;
-    }
-
-    /// [`Self::tokens_changed`] for clients.
-    pub(crate) async fn clients_changed(&self) {
-        self.caches().clients.invalidate();
-        self.notify(listen::CLIENTS).await;
-    }
-
-    async fn notify(&self, what: &str) {
-        if let Pool::Postgres(p) = &self.pool {
-            let sent = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(listen::CHANNEL)
-                .bind(what)
-                .execute(p)
-                .await;
-            if let Err(e) = sent {
-                // The others' listeners lose their connection in an outage and empty
-                // their caches; otherwise the TTL bounds how long they may lag.
-                tracing::warn!(error = %e, "could not notify other replicas of a change");
-            }
+    /// Call before a change to token rows or clients: when the guard drops (after the
+    /// commit, or when the change failed or its request was cancelled) the cached area
+    /// is forgotten here, synchronously, and the other replicas are told in the
+    /// background. A cancelled request cannot skip it.
+    pub(crate) fn changing(&self, what: Changing) -> ChangeGuard {
+        ChangeGuard {
+            store: self.clone(),
+            what,
         }
     }
 

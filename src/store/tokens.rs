@@ -6,7 +6,7 @@
 //! (wrong client, bad PKCE verifier, expired) rolls the whole thing back, so the code or
 //! refresh token stays usable by its rightful holder.
 
-use super::{with_pool, Store, StoreResult};
+use super::{with_pool, Changing, Store, StoreResult};
 pub use crate::model::TokenRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -95,6 +95,9 @@ impl Store {
         R: for<'r> sqlx::FromRow<'r, PgRow> + for<'r> sqlx::FromRow<'r, SqliteRow>,
         R: Send + Unpin,
     {
+        let _changed = how
+            .replaces_access_tokens
+            .then(|| self.changing(Changing::Tokens));
         let outcome = with_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let taken = sqlx::query_as::<_, R>(how.take)
@@ -120,9 +123,6 @@ impl Store {
                             insert_token!(&mut *tx, "oauth2_refresh_tokens", r)?;
                         }
                         tx.commit().await?;
-                        if how.replaces_access_tokens {
-                            self.tokens_changed().await;
-                        }
                         Some(Exchange::Done(new.out))
                     }
                 },
@@ -212,6 +212,7 @@ impl Store {
     /// deactivated (kept so that a later presentation is recognised as reuse).
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_grant", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_grant(&self, request_id: &str) -> StoreResult<()> {
+        let _changed = self.changing(Changing::Tokens);
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM oauth2_access_tokens WHERE request_id = $1")
@@ -227,7 +228,6 @@ impl Store {
             .await?;
             tx.commit().await?;
         });
-        self.tokens_changed().await;
         Ok(())
     }
 
@@ -235,6 +235,7 @@ impl Store {
     /// and deactivates its refresh tokens, so that no token of the client stays usable.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_client_tokens", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_client_tokens(&self, client_id: &str) -> StoreResult<()> {
+        let _changed = self.changing(Changing::Tokens);
         with_pool!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM oauth2_access_tokens WHERE client_id = $1")
@@ -250,7 +251,6 @@ impl Store {
             .await?;
             tx.commit().await?;
         });
-        self.tokens_changed().await;
         Ok(())
     }
 
@@ -281,6 +281,7 @@ impl Store {
     /// rows changed.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db revoke_subject", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn revoke_subject(&self, subject: &str) -> StoreResult<u64> {
+        let _changed = self.changing(Changing::Tokens);
         let statements = [
             "DELETE FROM oauth2_access_tokens WHERE subject = $1",
             "UPDATE oauth2_refresh_tokens SET active = FALSE WHERE subject = $1 AND active = TRUE",
@@ -300,7 +301,6 @@ impl Store {
             tx.commit().await?;
             n
         });
-        self.tokens_changed().await;
         Ok(n)
     }
 

@@ -83,13 +83,13 @@ async fn run(pool: Pool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 }
             }
         }
-        let batch: Vec<(&TokenRow, Option<&TokenRow>)> = jobs
-            .iter()
-            .map(|j| (&j.access, j.refresh.as_ref()))
-            .collect();
-        let outcome = insert(&pool, &batch).await;
-        drop(batch);
-        match outcome {
+        // A caller that gave up (timeout, closed connection) gets no token: its rows
+        // are not written.
+        jobs.retain(|j| !j.done.is_closed());
+        if jobs.is_empty() {
+            continue;
+        }
+        match guarded(insert_jobs(&pool, &jobs)).await {
             Ok(()) => {
                 for j in jobs {
                     let _ = j.done.send(Ok(()));
@@ -100,15 +100,40 @@ async fn run(pool: Pool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
                     let _ = j.done.send(Err(e));
                 }
             }
+            // The database cannot be reached: every row of the batch fails alike, at
+            // once, instead of waiting for a connection once per row.
+            Err(e) if e.is_unavailable() => {
+                for j in jobs {
+                    let _ = j
+                        .done
+                        .send(Err(StoreError::Database(sqlx::Error::PoolTimedOut)));
+                }
+            }
             Err(_) => {
                 for j in jobs {
-                    let one = [(&j.access, j.refresh.as_ref())];
-                    let r = insert(&pool, &one).await;
+                    let r = guarded(insert_jobs(&pool, std::slice::from_ref(&j))).await;
                     let _ = j.done.send(r);
                 }
             }
         }
     }
+}
+
+async fn insert_jobs(pool: &Pool, jobs: &[Job]) -> StoreResult<()> {
+    let batch: Vec<(&TokenRow, Option<&TokenRow>)> = jobs
+        .iter()
+        .map(|j| (&j.access, j.refresh.as_ref()))
+        .collect();
+    insert(pool, &batch).await
+}
+
+/// A panic while writing fails the batch instead of ending the writer.
+async fn guarded(f: impl std::future::Future<Output = StoreResult<()>>) -> StoreResult<()> {
+    use futures::FutureExt;
+    std::panic::AssertUnwindSafe(f)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Corrupt("the token writer panicked".into())))
 }
 
 /// Inserts the access rows, then the refresh rows, in one transaction.

@@ -44,6 +44,10 @@ impl Store {
         now: i64,
         batch: i64,
     ) -> StoreResult<u64> {
+        // Rows that expired are inactive in the cache as well (it checks `expires_at`);
+        // only a cut-off in the future deletes tokens someone may still present.
+        let _changed = (access_before > now || refresh_before.is_some_and(|r| r > now))
+            .then(|| self.changing(crate::store::Changing::Tokens));
         let mut total = 0;
         let statements: [(&str, Option<i64>); 3] = [
             (
@@ -69,11 +73,6 @@ impl Store {
             if let Some(cutoff) = cutoff {
                 total += self.delete_in_batches(sql, cutoff, batch).await?;
             }
-        }
-        // Rows that expired are inactive in the cache as well (it checks `expires_at`);
-        // only a cut-off in the future deletes tokens someone may still present.
-        if total > 0 && (access_before > now || refresh_before.is_some_and(|r| r > now)) {
-            self.tokens_changed().await;
         }
         Ok(total)
     }
