@@ -147,7 +147,11 @@ impl App {
                 oauth2: self.services.oauth2.clone(),
                 store: self.services.store.clone(),
                 interval: j.interval.0,
-                batch: i64::from(j.batch_size),
+                // Rests three times as long as each delete takes (store::Batch).
+                batch: crate::store::Batch {
+                    rows: i64::from(j.batch_size),
+                    rest: 3,
+                },
             };
             let clock = <Clock as axum::extract::FromRef<HttpState>>::from_ref(&self.state);
             janitor.spawn(clock, token.clone());

@@ -11,7 +11,7 @@
 
 use super::oauth2::OAuth2;
 use crate::clock::Clock;
-use crate::store::{Store, StoreResult};
+use crate::store::{Batch, Store, StoreResult};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -23,7 +23,7 @@ pub struct Janitor {
     pub oauth2: OAuth2,
     pub store: Store,
     pub interval: Duration,
-    pub batch: i64,
+    pub batch: Batch,
 }
 
 impl Janitor {

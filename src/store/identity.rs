@@ -374,7 +374,7 @@ impl Store {
     /// Deletes expired states and the upstream sessions whose login session is gone,
     /// in batches; returns how many rows went.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_upstream", otel.kind = "client", db.system.name = self.system_name()))]
-    pub async fn flush_upstream(&self, now: i64, batch: i64) -> StoreResult<u64> {
+    pub async fn flush_upstream(&self, now: i64, batch: super::Batch) -> StoreResult<u64> {
         let statements = [
             "DELETE FROM upstream_states WHERE signature IN \
              (SELECT signature FROM upstream_states WHERE expires_at <= $1 LIMIT $2)",

@@ -28,7 +28,7 @@ pub use clients::HashUpdate;
 pub use device_requests::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};
-pub use tokens::{Exchange, NewTokens, TokenRow};
+pub use tokens::{Batch, Exchange, NewTokens, TokenRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -69,6 +69,7 @@ mod maintenance;
 
 use super::cache::TokenTable;
 pub(crate) use batch::BatchWriter;
+pub use maintenance::Batch;
 
 /// How a single-use value is redeemed: the statement that takes it (an `UPDATE …
 /// RETURNING` that only matches an unused value), the query that finds its grant when it

@@ -4,9 +4,10 @@
 //! auditing).
 
 use super::OAuth2;
-use crate::store::StoreResult;
+use crate::store::{Batch, StoreResult};
 
-const BATCH: i64 = 500;
+/// Rows per statement, back to back: whoever calls `/oauth2/flush` wants it done.
+const BATCH: Batch = Batch { rows: 500, rest: 0 };
 
 impl OAuth2 {
     #[tracing::instrument(skip_all)]
@@ -16,11 +17,11 @@ impl OAuth2 {
     }
 
     /// What the janitor deletes each round: everything expired by `now`.
-    pub async fn flush_batched(&self, now: i64, batch: i64) -> StoreResult<u64> {
+    pub async fn flush_batched(&self, now: i64, batch: Batch) -> StoreResult<u64> {
         self.flush_until(now, now, batch).await
     }
 
-    async fn flush_until(&self, cutoff: i64, now: i64, batch: i64) -> StoreResult<u64> {
+    async fn flush_until(&self, cutoff: i64, now: i64, batch: Batch) -> StoreResult<u64> {
         let mut total = self
             .store
             .flush_tokens(cutoff, Some(cutoff), now, batch)

@@ -2,6 +2,17 @@
 
 use super::super::{with_pool, Store, StoreResult};
 
+/// How a bulk delete proceeds: rows per statement, and how long to rest after each full
+/// statement, as a multiple of the time it took. `/oauth2/flush` does not rest (its
+/// caller wants it done); the janitor rests three times as long as it works, so a large
+/// backlog is worked off in the background while the database serves traffic (the
+/// 10-million-row figures in bench/README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    pub rows: i64,
+    pub rest: u32,
+}
+
 impl Store {
     /// Records a client assertion's `jti`; false when it was seen before (replay).
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db use_assertion_jti", otel.kind = "client", db.system.name = self.system_name()))]
@@ -42,7 +53,7 @@ impl Store {
         access_before: i64,
         refresh_before: Option<i64>,
         now: i64,
-        batch: i64,
+        batch: Batch,
     ) -> StoreResult<u64> {
         // Rows that expired are inactive in the cache as well (it checks `expires_at`);
         // only a cut-off in the future deletes tokens someone may still present.
@@ -79,7 +90,7 @@ impl Store {
 
     /// Deletes authorization codes that expired before `before`, in batches.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_authorize_codes", otel.kind = "client", db.system.name = self.system_name()))]
-    pub async fn flush_authorize_codes(&self, before: i64, batch: i64) -> StoreResult<u64> {
+    pub async fn flush_authorize_codes(&self, before: i64, batch: Batch) -> StoreResult<u64> {
         self.delete_in_batches(
             "DELETE FROM oauth2_authorize_codes WHERE signature IN \
              (SELECT signature FROM oauth2_authorize_codes WHERE expires_at < $1 LIMIT $2)",
@@ -95,7 +106,7 @@ impl Store {
     /// consent requests stay: they are the consent sessions, and revoking one revokes
     /// its tokens (as Hydra's janitor keeps them).
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db flush_flow_requests", otel.kind = "client", db.system.name = self.system_name()))]
-    pub async fn flush_flow_requests(&self, before: i64, batch: i64) -> StoreResult<u64> {
+    pub async fn flush_flow_requests(&self, before: i64, batch: Batch) -> StoreResult<u64> {
         let statements = [
             "DELETE FROM flow_login_requests WHERE challenge IN \
              (SELECT challenge FROM flow_login_requests WHERE requested_at < $1 LIMIT $2)",
@@ -121,21 +132,26 @@ impl Store {
         &self,
         sql: &str,
         cutoff: i64,
-        batch: i64,
+        batch: Batch,
     ) -> StoreResult<u64> {
         let mut total = 0;
         loop {
+            let started = std::time::Instant::now();
             let n = with_pool!(self, |p| sqlx::query(sql)
                 .bind(cutoff)
-                .bind(batch)
+                .bind(batch.rows)
                 .execute(p)
                 .await?
                 .rows_affected());
             total += n;
-            if n < batch as u64 {
+            if n < batch.rows as u64 {
                 return Ok(total);
             }
-            tokio::task::yield_now().await;
+            if batch.rest == 0 {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(started.elapsed() * batch.rest).await;
+            }
         }
     }
 }
