@@ -55,7 +55,8 @@ pub(crate) enum TokenTable {
     Refresh,
 }
 
-pub(crate) type ClientEntry = (Client, Option<String>);
+/// A client with its current and rotated secret hashes (`get_client_with_secret_hash`).
+pub(crate) type ClientEntry = (Client, super::SecretHashes);
 
 pub(crate) struct Caches {
     /// Off until the notification listener is up (PostgreSQL), and whenever it is down.
@@ -232,8 +233,11 @@ mod tests {
             client_id: id.clone(),
             ..Client::default()
         };
-        c.clients
-            .fill(id.clone(), (client, None), c.clients.generation());
+        c.clients.fill(
+            id.clone(),
+            (client, Default::default()),
+            c.clients.generation(),
+        );
         assert!(c.get_client(&id).is_some());
         c.set_enabled(false);
         assert!(c.get_client(&id).is_none());

@@ -10,6 +10,14 @@ use row::{
 
 mod row;
 
+/// A client's stored secret hashes: the current one (none for a public client) and the
+/// rotated ones that still authenticate it, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretHashes {
+    pub current: Option<String>,
+    pub rotated: Vec<String>,
+}
+
 /// What an update does with the stored secret hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HashUpdate<'a> {
@@ -47,31 +55,98 @@ impl Store {
         row.map(ClientRow::into_client).transpose()
     }
 
-    /// The client and its secret hash in one query: the token endpoint's hot path, so
+    /// The client and its secret hashes in one query: the token endpoint's hot path, so
     /// it is served from the cache when it can be.
     #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db get_client_with_secret_hash", otel.kind = "client", db.system.name = self.system_name()))]
     pub async fn get_client_with_secret_hash(
         &self,
         id: &str,
-    ) -> StoreResult<Option<(Client, Option<String>)>> {
+    ) -> StoreResult<Option<(Client, SecretHashes)>> {
         let caches = self.caches();
         if let Some(hit) = caches.get_client(id) {
             return Ok(Some(hit));
         }
         let generation = caches.clients.generation();
+        let found = self.fetch_client_with_secret_hashes(id).await?;
+        if let (Some(f), true) = (&found, caches.enabled()) {
+            caches.clients.fill(id.to_string(), f.clone(), generation);
+        }
+        Ok(found)
+    }
+
+    /// [`Self::get_client_with_secret_hash`] straight from the database, never from the
+    /// cache: for read-modify-write (secret rotation), whose compare-and-set must start
+    /// from what is stored.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db fetch_client_with_secret_hashes", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn fetch_client_with_secret_hashes(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<(Client, SecretHashes)>> {
         let row: Option<ClientRowWithHash> = with_pool!(self, |p| {
             sqlx::query_as(&SELECT_WITH_HASH)
                 .bind(id)
                 .fetch_optional(p)
                 .await?
         });
-        let found = row
-            .map(|r| StoreResult::Ok((r.row.into_client()?, r.secret_hash)))
-            .transpose()?;
-        if let (Some(f), true) = (&found, caches.enabled()) {
-            caches.clients.fill(id.to_string(), f.clone(), generation);
-        }
-        Ok(found)
+        row.map(ClientRowWithHash::into_parts).transpose()
+    }
+
+    /// Replaces client `id`'s secret hashes with `new` and sets its `updated_at`, only if
+    /// they are still `expected` (compare-and-set, so two rotations, or a rotation and a
+    /// deletion of rotated secrets, cannot lose each other's change). `false` if the
+    /// client is gone or its hashes changed meanwhile.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db replace_client_secret_hashes", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn replace_client_secret_hashes(
+        &self,
+        id: &str,
+        expected: &SecretHashes,
+        new: &SecretHashes,
+        updated_at: i64,
+    ) -> StoreResult<bool> {
+        let _changed = self.changing(Changing::Clients);
+        let json = |v: &Vec<String>| {
+            serde_json::to_string(v)
+                .map_err(|e| StoreError::Corrupt(format!("rotated_secret_hashes: {e}")))
+        };
+        let (expected_rotated, new_rotated) = (json(&expected.rotated)?, json(&new.rotated)?);
+        let sql =
+            "UPDATE clients SET secret_hash = $2, rotated_secret_hashes = $3, updated_at = $4 \
+                   WHERE id = $1 AND COALESCE(secret_hash, '') = $5 AND rotated_secret_hashes = $6";
+        let done = with_pool!(self, |p| {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(new.current.as_deref())
+                .bind(&new_rotated)
+                .bind(updated_at)
+                .bind(expected.current.as_deref().unwrap_or(""))
+                .bind(&expected_rotated)
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(done > 0)
+    }
+
+    /// Forgets client `id`'s rotated secrets and sets its `updated_at`; `false` if there
+    /// is no such client.
+    #[tracing::instrument(level = "debug", name = "db", skip_all, fields(otel.name = "db delete_rotated_client_secrets", otel.kind = "client", db.system.name = self.system_name()))]
+    pub async fn delete_rotated_client_secrets(
+        &self,
+        id: &str,
+        updated_at: i64,
+    ) -> StoreResult<bool> {
+        let _changed = self.changing(Changing::Clients);
+        let done = with_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE clients SET rotated_secret_hashes = '[]', updated_at = $2 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(updated_at)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(done > 0)
     }
 
     /// Replaces every field but `client_id` and `created_at`; `false` if there is no such

@@ -24,7 +24,7 @@ mod trust;
 mod users;
 
 pub use cache::CacheOptions;
-pub use clients::HashUpdate;
+pub use clients::{HashUpdate, SecretHashes};
 pub use device_requests::DeviceVerified;
 pub use dsn::{Backend, Dsn, DsnError, PoolOptions};
 pub use keys::{KeyRow, NewKey};

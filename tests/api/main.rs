@@ -10,6 +10,7 @@ mod clients;
 mod clients_lifespans;
 mod clients_pages;
 mod clients_patch;
+mod clients_rotate;
 mod clients_v2;
 mod config_errors;
 mod connections;

@@ -3,7 +3,8 @@
 //! fields Portcullis serves (`skip_consent`, `skip_logout_consent`,
 //! `access_token_strategy`, the `*_lifespan` fields) on the way in and out; the 1.9.2
 //! paths neither read nor show them, and an update there keeps them. v2 also has
-//! `PUT /admin/clients/{id}/lifespans`, which sets the lifespans only.
+//! `PUT /admin/clients/{id}/lifespans`, which sets the lifespans only, and
+//! `POST`/`DELETE /admin/clients/{id}/secrets/rotate` (secret rotation).
 
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Now};
@@ -18,7 +19,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{MatchedPath, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Serialize;
 
@@ -44,7 +45,12 @@ pub fn routes() -> Router<HttpState> {
             .route(&base, get(list).post(create))
             .route(&format!("{base}/{{id}}"), one);
         if is_v2_path(&base) {
-            r = r.route(&format!("{base}/{{id}}/lifespans"), put(set_lifespans));
+            r = r
+                .route(&format!("{base}/{{id}}/lifespans"), put(set_lifespans))
+                .route(
+                    &format!("{base}/{{id}}/secrets/rotate"),
+                    post(rotate_secret).delete(delete_rotated_secrets),
+                );
         }
     }
     r
@@ -64,6 +70,10 @@ impl From<ClientError> for ApiError {
             }
             ClientError::Store(e) => e.into(),
             ClientError::Hash(e) => ApiError::internal(e),
+            ClientError::BadRequest(msg) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", msg)
+            }
+            ClientError::Conflict(msg) => ApiError::conflict(msg),
         }
     }
 }
@@ -181,6 +191,26 @@ async fn set_lifespans(
     Json(body): Json<Lifespans>,
 ) -> Result<axum::Json<View>, ApiError> {
     let client = clients.set_lifespans(&id_of(id)?, body, now).await?;
+    Ok(axum::Json(View::of(client, true)))
+}
+
+/// Hydra v2's `rotateOAuth2ClientSecret`: the client with its new secret (shown once).
+async fn rotate_secret(
+    State(clients): State<Clients>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.rotate_secret(&id_of(id)?, now).await?;
+    Ok(axum::Json(View::of(client, true)))
+}
+
+/// Hydra v2's `deleteRotatedOAuth2ClientSecrets`: the client, its rotated secrets gone.
+async fn delete_rotated_secrets(
+    State(clients): State<Clients>,
+    Now(now): Now,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<axum::Json<View>, ApiError> {
+    let client = clients.delete_rotated_secrets(&id_of(id)?, now).await?;
     Ok(axum::Json(View::of(client, true)))
 }
 

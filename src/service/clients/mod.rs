@@ -6,17 +6,18 @@ pub mod dynamic;
 mod patch;
 mod verifier;
 
-pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL};
+pub use verifier::{SecretVerifier, DEFAULT_CAPACITY, DEFAULT_TTL, MAX_ROTATED};
 
 use crate::clock::rfc3339;
 use crate::crypto::argon2::HashError;
 use crate::model::client::{Lifespans, V2Fields};
 use crate::model::{Client, ClientFilter};
 use crate::protocol::client::{
-    prepare_create, prepare_update, validate_lifespans, InvalidMetadata, Policy, Prepared,
-    SecretChange,
+    generate_secret, prepare_create, prepare_update, validate_lifespans, InvalidMetadata, Policy,
+    Prepared, SecretChange,
 };
-use crate::store::{HashUpdate, Store, StoreError};
+use crate::protocol::client_auth::registered_method;
+use crate::store::{HashUpdate, SecretHashes, Store, StoreError};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,12 @@ pub enum ClientError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
+    /// A request this client cannot take, such as rotating a public client's secret (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Concurrent changes kept this one from being applied (409).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 #[derive(Clone)]
@@ -82,7 +89,7 @@ impl Clients {
             id,
             body,
             &existing,
-            stored_hash.is_some(),
+            stored_hash.current.is_some(),
             &self.policy,
             now,
         )?;
@@ -117,6 +124,67 @@ impl Clients {
             return Err(ClientError::NotFound);
         }
         Ok(client)
+    }
+
+    /// Hydra v2's `rotateOAuth2ClientSecret`: a new generated secret (in the answer,
+    /// once), the previous one kept as a rotated secret that still authenticates the
+    /// client; at most [`MAX_ROTATED`] are kept, the oldest dropped. A public client
+    /// (`token_endpoint_auth_method` `none`) has no secret to rotate.
+    #[tracing::instrument(skip_all)]
+    pub async fn rotate_secret(&self, id: &str, now: i64) -> Result<Client, ClientError> {
+        let secret = generate_secret();
+        let mut hash = None;
+        // A compare-and-set: another rotation, deletion of rotated secrets or secret
+        // change in between makes it start again from what is stored then.
+        for _ in 0..4 {
+            let (client, stored) = self
+                .store
+                .fetch_client_with_secret_hashes(id)
+                .await?
+                .ok_or(ClientError::NotFound)?;
+            if registered_method(&client) == "none" {
+                return Err(ClientError::BadRequest(
+                    "The OAuth 2.0 Client is a public client (token_endpoint_auth_method 'none') and has no secret to rotate.".into(),
+                ));
+            }
+            let new_hash = match &hash {
+                Some(h) => String::clone(h),
+                None => hash.insert(self.secrets.hash(&secret).await?).clone(),
+            };
+            let mut rotated = stored.rotated.clone();
+            if let Some(current) = &stored.current {
+                rotated.insert(0, current.clone());
+            }
+            rotated.truncate(MAX_ROTATED);
+            let new = SecretHashes {
+                current: Some(new_hash),
+                rotated,
+            };
+            if self
+                .store
+                .replace_client_secret_hashes(id, &stored, &new, now)
+                .await?
+            {
+                return Ok(Client {
+                    client_secret: Some(secret.expose().to_string()),
+                    updated_at: rfc3339(now),
+                    ..client
+                });
+            }
+        }
+        Err(ClientError::Conflict(
+            "The client's secrets were changed concurrently; try again.".into(),
+        ))
+    }
+
+    /// Hydra v2's `deleteRotatedOAuth2ClientSecrets`: only the current secret
+    /// authenticates the client from now on; answers the client.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_rotated_secrets(&self, id: &str, now: i64) -> Result<Client, ClientError> {
+        if !self.store.delete_rotated_client_secrets(id, now).await? {
+            return Err(ClientError::NotFound);
+        }
+        self.get(id).await
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), ClientError> {

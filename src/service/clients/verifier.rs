@@ -8,12 +8,14 @@
 //! So a *successful* verification is remembered for a few minutes as
 //!
 //! ```text
-//! client_id -> (stored_hash, HMAC-SHA256(K, client_id | stored_hash | secret), expiry)
+//! client_id -> (stored_hashes, HMAC-SHA256(K, client_id | stored_hashes | secret), expiry)
 //! ```
 //!
-//! where `K = SystemKeys::current(Purpose::SecretCache)`, and a later request is accepted
-//! without argon2 only when the MAC of what it presents equals the cached MAC (compared in
-//! constant time) *and* the hash just read from the database is the one cached.
+//! where `K = SystemKeys::current(Purpose::SecretCache)` and `stored_hashes` is the
+//! client's current secret hash followed by its rotated ones (Hydra v2's secret rotation),
+//! and a later request is accepted without argon2 only when the MAC of what it presents
+//! equals the cached MAC (compared in constant time) *and* the hashes just read from the
+//! database are the ones cached.
 //!
 //! * **Nothing usable is kept in memory.** The cache holds neither the secret nor a fast
 //!   unkeyed hash of it; the MAC is keyed with a key derived from the system secret, so a
@@ -27,10 +29,19 @@
 //!   invalidated before the update returns), on the others when PostgreSQL's `NOTIFY`
 //!   reaches them, and at worst after the client cache's TTL (`store/cache.rs`). A deleted
 //!   client is never looked up here at all.
+//! * **Rotated secrets are cached as safely.** A secret that matched a rotated hash is
+//!   remembered under the whole set of hashes, not under the one it matched: rotating
+//!   again or deleting the rotated secrets changes the set, so the entry stops matching
+//!   and the next request pays argon2 against what is stored now (and fails once its
+//!   hash is gone).
 //! * **Failures are never cached**, so a wrong secret always costs a full argon2 run: the
 //!   cache does not make online guessing cheaper, and cache state cannot be probed with
 //!   wrong guesses (a fast answer only ever happens for the correct secret, which the
 //!   caller then knows anyway). A wrong guess does not evict the right entry either.
+//! * **A wrong secret costs one argon2 run per stored hash**: the current one, then each
+//!   rotated one, newest first, at most [`MAX_ROTATED`] of them (more are ignored), so at
+//!   most six runs. Clients with rotated secrets therefore answer a wrong secret more
+//!   slowly, which tells nothing but that they have rotated secrets.
 //! * **Bounded.** At most `capacity` entries (one per client id, default 10,000), each
 //!   expiring after `ttl` (default 5 minutes). Entries are only created after a successful
 //!   argon2 verification, so filling the cache requires valid credentials.
@@ -52,9 +63,12 @@ use std::time::{Duration, Instant};
 
 pub const DEFAULT_CAPACITY: usize = 10_000;
 pub const DEFAULT_TTL: Duration = Duration::from_secs(5 * 60);
+/// How many rotated secret hashes a client keeps, and the verifier tries.
+pub const MAX_ROTATED: usize = 5;
 
 struct Entry {
-    stored_hash: String,
+    /// The current hash, then the rotated ones tried.
+    stored_hashes: Vec<String>,
     mac: [u8; 32],
     expires: Instant,
 }
@@ -109,13 +123,29 @@ impl SecretVerifier {
 
     /// Whether `presented` is the secret whose hash is `stored_hash` (just read from the
     /// database for `client`). See the module documentation for the cache's argument.
-    #[tracing::instrument(skip_all)]
     pub async fn verify(&self, client: &Client, stored_hash: &str, presented: &Secret) -> bool {
+        self.verify_any(client, stored_hash, &[], presented).await
+    }
+
+    /// Whether `presented` is the secret whose hash is `stored_hash` or one of the
+    /// `rotated` hashes (newest first; only the first [`MAX_ROTATED`] are tried), all just
+    /// read from the database for `client`. Without a current hash nothing matches.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify_any(
+        &self,
+        client: &Client,
+        stored_hash: &str,
+        rotated: &[String],
+        presented: &Secret,
+    ) -> bool {
         if presented.is_empty() || stored_hash.is_empty() {
             return false;
         }
-        let mac = self.mac(&client.client_id, stored_hash, presented);
-        if self.cached(&client.client_id, stored_hash, &mac) {
+        let hashes: Vec<&str> = std::iter::once(stored_hash)
+            .chain(rotated.iter().take(MAX_ROTATED).map(String::as_str))
+            .collect();
+        let mac = self.mac(&client.client_id, &hashes, presented);
+        if self.cached(&client.client_id, &hashes, &mac) {
             return true;
         }
         let Ok(permit) = self.argon2.permit().await else {
@@ -124,15 +154,25 @@ impl SecretVerifier {
         // Requests that arrive together with a not-yet-cached secret (a client's first
         // burst, or every client after a restart) queue here; once the first of them has
         // verified and cached it, the rest find it and skip their own argon2 run. A wrong
-        // secret never matches the cached MAC, so it still pays the full run.
-        if self.cached(&client.client_id, stored_hash, &mac) {
+        // secret never matches the cached MAC, so it still pays the full run(s).
+        if self.cached(&client.client_id, &hashes, &mac) {
             return true;
         }
-        let ok = self.argon2_verify(permit, stored_hash, presented).await;
-        if ok {
-            self.remember(&client.client_id, stored_hash, mac);
+        let mut permit = Some(permit);
+        for hash in &hashes {
+            let p = match permit.take() {
+                Some(p) => p,
+                None => match self.argon2.permit().await {
+                    Ok(p) => p,
+                    Err(_) => return false,
+                },
+            };
+            if self.argon2_verify(p, hash, presented).await {
+                self.remember(&client.client_id, &hashes, mac);
+                return true;
+            }
         }
-        ok
+        false
     }
 
     /// How many argon2 verifications ran (cache misses), for tests and metrics.
@@ -151,14 +191,15 @@ impl SecretVerifier {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// HMAC over length-prefixed fields, so no two different triples share an input.
-    fn mac(&self, client_id: &str, stored_hash: &str, presented: &Secret) -> [u8; 32] {
+    /// HMAC over length-prefixed fields (and the number of hashes), so no two different
+    /// inputs share an encoding.
+    fn mac(&self, client_id: &str, stored_hashes: &[&str], presented: &Secret) -> [u8; 32] {
         let mut ctx = hmac::Context::with_key(&self.mac_key);
-        for part in [
-            client_id.as_bytes(),
-            stored_hash.as_bytes(),
-            presented.expose().as_bytes(),
-        ] {
+        ctx.update(&(stored_hashes.len() as u64).to_be_bytes());
+        let parts = std::iter::once(client_id.as_bytes())
+            .chain(stored_hashes.iter().map(|h| h.as_bytes()))
+            .chain(std::iter::once(presented.expose().as_bytes()));
+        for part in parts {
             ctx.update(&(part.len() as u64).to_be_bytes());
             ctx.update(part);
         }
@@ -167,7 +208,7 @@ impl SecretVerifier {
         out
     }
 
-    fn cached(&self, client_id: &str, stored_hash: &str, mac: &[u8; 32]) -> bool {
+    fn cached(&self, client_id: &str, stored_hashes: &[&str], mac: &[u8; 32]) -> bool {
         let mut cache = self.lock();
         let Some(e) = cache.get(client_id) else {
             return false;
@@ -176,10 +217,14 @@ impl SecretVerifier {
             cache.remove(client_id);
             return false;
         }
-        e.stored_hash == stored_hash && constant_time_eq(&e.mac, mac)
+        e.stored_hashes
+            .iter()
+            .map(String::as_str)
+            .eq(stored_hashes.iter().copied())
+            && constant_time_eq(&e.mac, mac)
     }
 
-    fn remember(&self, client_id: &str, stored_hash: &str, mac: [u8; 32]) {
+    fn remember(&self, client_id: &str, stored_hashes: &[&str], mac: [u8; 32]) {
         if self.capacity == 0 {
             return;
         }
@@ -200,7 +245,7 @@ impl SecretVerifier {
         cache.insert(
             client_id.to_string(),
             Entry {
-                stored_hash: stored_hash.to_string(),
+                stored_hashes: stored_hashes.iter().map(|h| h.to_string()).collect(),
                 mac,
                 expires: now + self.ttl,
             },

@@ -75,7 +75,8 @@ impl OAuth2 {
         let challenge = method == Method::Basic;
         let fail = |hint: &str| OAuthError::invalid_client(hint).with_basic_challenge(challenge);
 
-        let Some((client, hash)) = self.store.get_client_with_secret_hash(&client_id).await? else {
+        let Some((client, hashes)) = self.store.get_client_with_secret_hash(&client_id).await?
+        else {
             // As slow as a wrong secret, so timing does not tell which ids exist.
             self.dummy_verification(secret.as_ref()).await;
             return Err(fail("The requested OAuth 2.0 Client does not exist."));
@@ -97,8 +98,13 @@ impl OAuth2 {
             self.dummy_verification(Some(&secret)).await;
             return Err(fail("The OAuth 2.0 Client secret has expired."));
         }
-        let stored = hash.unwrap_or_default();
-        if !self.client_secrets.verify(&client, &stored, &secret).await {
+        // The current secret or a rotated one (Hydra v2's secret rotation).
+        let stored = hashes.current.as_deref().unwrap_or_default();
+        if !self
+            .client_secrets
+            .verify_any(&client, stored, &hashes.rotated, &secret)
+            .await
+        {
             return Err(fail(
                 "The provided client secret did not match the registered client secret.",
             ));

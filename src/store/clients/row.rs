@@ -63,7 +63,11 @@ pub(super) static UPDATE: LazyLock<String> = LazyLock::new(|| {
         .map(|(i, c)| format!("{c} = ${}", i + 4))
         .collect();
     format!(
-        "UPDATE clients SET secret_hash = CASE WHEN $2 THEN secret_hash ELSE $3 END, {} WHERE id = $1",
+        // Removing the secret (`$3` NULL) removes the rotated ones too, so they cannot
+        // come back if the client is given a secret again.
+        "UPDATE clients SET secret_hash = CASE WHEN $2 THEN secret_hash ELSE $3 END, \
+         rotated_secret_hashes = CASE WHEN NOT $2 AND $3 IS NULL THEN '[]' ELSE rotated_secret_hashes END, \
+         {} WHERE id = $1",
         sets.join(", ")
     )
 });
@@ -84,7 +88,7 @@ pub(super) static SELECT_WITH_PK: LazyLock<String> = LazyLock::new(|| {
 
 pub(super) static SELECT_WITH_HASH: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT id, created_at, secret_hash, {} FROM clients WHERE id = $1",
+        "SELECT id, created_at, secret_hash, rotated_secret_hashes, {} FROM clients WHERE id = $1",
         DATA_COLUMNS.join(", ")
     )
 });
@@ -141,6 +145,21 @@ pub(super) struct ClientRowWithHash {
     #[sqlx(flatten)]
     pub(super) row: ClientRow,
     pub(super) secret_hash: Option<String>,
+    /// A JSON array of PHC strings, newest first.
+    pub(super) rotated_secret_hashes: String,
+}
+
+impl ClientRowWithHash {
+    pub(super) fn into_parts(self) -> StoreResult<(Client, super::SecretHashes)> {
+        let rotated = from_json("rotated_secret_hashes", &self.rotated_secret_hashes)?;
+        Ok((
+            self.row.into_client()?,
+            super::SecretHashes {
+                current: self.secret_hash,
+                rotated,
+            },
+        ))
+    }
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(field: &str, s: &str) -> StoreResult<T> {

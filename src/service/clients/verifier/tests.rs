@@ -204,3 +204,57 @@ async fn timing_of_a_cache_hit_and_a_cache_miss() {
         misses[2], misses[0], hit
     );
 }
+
+#[tokio::test]
+async fn a_rotated_secret_matches_and_is_cached_under_the_whole_set_of_hashes() {
+    let v = verifier();
+    let (old, new) = (Secret::new("old-secret"), Secret::new("new-secret"));
+    let (old_hash, new_hash) = (v.hash(&old).await.unwrap(), v.hash(&new).await.unwrap());
+    let c = client("c1");
+    let rotated = vec![old_hash.clone()];
+    // The rotated secret: the current hash first, then the rotated one.
+    assert!(v.verify_any(&c, &new_hash, &rotated, &old).await);
+    assert_eq!(v.argon2_runs(), 2);
+    assert!(v.verify_any(&c, &new_hash, &rotated, &old).await);
+    assert_eq!(v.argon2_runs(), 2, "a cached rotated secret runs no argon2");
+    // The rotated secrets deleted: the cached entry no longer matches, argon2 says no.
+    assert!(!v.verify_any(&c, &new_hash, &[], &old).await);
+    assert!(!v.verify_any(&c, &new_hash, &[], &old).await);
+    assert_eq!(v.argon2_runs(), 4, "failures are never cached");
+    assert!(v.verify_any(&c, &new_hash, &[], &new).await);
+}
+
+#[tokio::test]
+async fn a_wrong_secret_costs_one_run_per_hash_and_at_most_six() {
+    let v = verifier();
+    let current = v.hash(&Secret::new("current")).await.unwrap();
+    let mut rotated = Vec::new();
+    for i in 0..8 {
+        rotated.push(v.hash(&Secret::new(format!("rotated-{i}"))).await.unwrap());
+    }
+    let c = client("c1");
+    assert!(
+        !v.verify_any(&c, &current, &rotated[..2], &Secret::new("wrong"))
+            .await
+    );
+    assert_eq!(v.argon2_runs(), 3);
+    assert!(
+        !v.verify_any(&c, &current, &rotated, &Secret::new("wrong"))
+            .await
+    );
+    assert_eq!(v.argon2_runs(), 3 + 1 + MAX_ROTATED as u64);
+    // Beyond the fifth rotated hash nothing is tried.
+    assert!(
+        !v.verify_any(&c, &current, &rotated, &Secret::new("rotated-6"))
+            .await
+    );
+    assert!(
+        v.verify_any(&c, &current, &rotated, &Secret::new("rotated-4"))
+            .await
+    );
+    // No current hash: nothing matches, not even a rotated secret.
+    assert!(
+        !v.verify_any(&c, "", &rotated, &Secret::new("rotated-0"))
+            .await
+    );
+}
