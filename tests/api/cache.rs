@@ -3,7 +3,7 @@
 //! by `active: true` on the server that acknowledged it, and another server on the same
 //! database sees it within a second (PostgreSQL: through `NOTIFY`, even with a long TTL).
 
-use crate::helpers::{base_settings, fresh_dsn, start, Backend, TestApp};
+use crate::helpers::{base_settings, dsn_with, fresh_dsn, start, Backend, TestApp};
 use crate::tokens_support::*;
 use crate::{app_or_skip, on_both_backends};
 use futures::future::join_all;
@@ -22,11 +22,10 @@ on_both_backends!(
 
 /// A second server on `app`'s database, with extra DSN parameters.
 async fn second_server(app: &TestApp, params: &str) -> TestApp {
-    let sep = if app.dsn.contains('?') { '&' } else { '?' };
     let dsn = if params.is_empty() {
         app.dsn.clone()
     } else {
-        format!("{}{sep}{params}", app.dsn)
+        dsn_with(&app.dsn, params)
     };
     start(base_settings(&dsn), tempfile::tempdir().unwrap()).await
 }
@@ -262,8 +261,7 @@ async fn one_bad_row_fails_only_its_own_request(backend: Backend) {
         }
     }
     // Read back through a store without a cache: what the database holds.
-    let sep = if dsn.contains('?') { '&' } else { '?' };
-    let uncached = Store::connect(&Dsn::parse(&format!("{dsn}{sep}cache_tokens=0")).unwrap())
+    let uncached = Store::connect(&Dsn::parse(&dsn_with(&dsn, "cache_tokens=0")).unwrap())
         .await
         .unwrap();
     for (i, r) in rows.iter().enumerate() {

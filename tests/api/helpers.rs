@@ -67,8 +67,7 @@ pub async fn fresh_dsn(backend: Backend, dir: &std::path::Path) -> Option<String
                 .execute(&mut conn)
                 .await
                 .expect("create test schema");
-            let sep = if base.contains('?') { '&' } else { '?' };
-            Some(format!("{base}{sep}options[search_path]={schema}"))
+            Some(dsn_with(&base, &format!("options[search_path]={schema}")))
         }
     }
 }
@@ -95,12 +94,17 @@ pub fn base_settings(dsn: &str) -> Settings {
     s
 }
 
+/// `dsn` with more query parameters (`a=1&b=2`).
+pub fn dsn_with(dsn: &str, params: &str) -> String {
+    let sep = if dsn.contains('?') { '&' } else { '?' };
+    format!("{dsn}{sep}{params}")
+}
+
 /// For a test that changes rows behind the server's back (plain SQL, no notification):
 /// turns off the read cache, which would otherwise serve the old row for up to its TTL.
 pub fn without_cache(s: &mut Settings) {
     if let Some(dsn) = &mut s.dsn {
-        let sep = if dsn.contains('?') { '&' } else { '?' };
-        dsn.push_str(&format!("{sep}cache_tokens=0&cache_clients=0"));
+        *dsn = dsn_with(dsn, "cache_tokens=0&cache_clients=0");
     }
 }
 
